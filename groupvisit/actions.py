@@ -1,0 +1,92 @@
+"""The one place where I/O meets the rules: load state, decide, append, then publish.
+
+Each session served by this process has a `LiveSession`: its state (the fold of its
+log) and its recent events. Commands for one session run one at a time under its
+lock; the database's sequence check catches a writer in another process.
+"""
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass, field
+
+from .clock import Clock
+from .domain import Actor, SessionState, apply, decide
+from .domain.commands import Command
+from .domain.errors import Refused
+from .domain.events import Event
+from .hub import Hub, Notice
+from .store import SeqConflict, Store, Stored
+
+RECENT_LIMIT = 2000
+CONFLICT_RETRIES = 10
+
+
+@dataclass
+class LiveSession:
+    state: SessionState = field(default_factory=SessionState)
+    recent: deque[Stored] = field(default_factory=lambda: deque(maxlen=RECENT_LIMIT))
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def fold(self, stored: list[Stored]) -> None:
+        for seq, event in stored:
+            if seq != self.state.seq + 1:
+                raise RuntimeError(f"log of {self.state.session_id} jumps from {self.state.seq} to {seq}")
+            apply(self.state, event, seq)
+            self.recent.append((seq, event))
+
+    def since(self, seq: int) -> list[Stored] | None:
+        """The events after `seq`, or None when they are no longer held here."""
+        if seq >= self.state.seq:
+            return []
+        if not self.recent or self.recent[0][0] > seq + 1:
+            return None
+        return [item for item in self.recent if item[0] > seq]
+
+
+class UnknownSession(Exception):
+    pass
+
+
+class Sessions:
+    """The live sessions this process serves."""
+
+    def __init__(self, store: Store, hub: Hub, clock: Clock) -> None:
+        self.store, self.hub, self.clock = store, hub, clock
+        self.live: dict[str, LiveSession] = {}
+
+    async def get(self, session_id: str) -> LiveSession:
+        live = self.live.get(session_id)
+        if live is None:
+            stored = await self.store.events(session_id)
+            if not stored:
+                raise UnknownSession(session_id)
+            live = self.live.setdefault(session_id, LiveSession())
+            if live.state.seq == 0:
+                live.fold(stored)
+        return live
+
+    async def catch_up(self, live: LiveSession, seq: int | None = None) -> None:
+        """Fold events another process appended (up to at least `seq`, when known)."""
+        if seq is not None and seq <= live.state.seq:
+            return
+        live.fold(await self.store.events(live.state.session_id, after=live.state.seq))
+
+    async def execute(self, session_id: str, command: Command, actor: Actor,
+                      credential_token: str | None = None) -> list[Stored]:
+        """Decide and commit `command`; raises `Refused` and stores nothing when not allowed."""
+        live = await self.get(session_id)
+        async with live.lock:
+            for _ in range(CONFLICT_RETRIES):
+                events: list[Event] = decide(live.state, command, actor, self.clock.now())
+                try:
+                    stored = await self.store.append(session_id, live.state.seq, events, credential_token)
+                except SeqConflict:
+                    await self.catch_up(live)
+                    continue
+                live.fold(stored)
+                break
+            else:
+                raise Refused("the session is too busy right now: please try again", "busy")
+        # Published only after the commit: a failed write tells nobody anything.
+        await self.hub.publish(Notice(session_id, stored[-1][0]))
+        return stored

@@ -1,0 +1,74 @@
+"""The application, built by one constructor from settings and (for tests) ready-made parts."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+import facilitator_ui
+import participant_ui
+
+from .actions import Sessions
+from .clock import Clock, SystemClock
+from .hub import Hub, hub_for
+from .settings import Settings
+from .store import Store
+from .web import pages
+from .web.access import CONSOLE, PARTICIPANT, PROJECTOR, QUEUE
+from .web.sockets import live_socket
+from .web.templating import make_templates
+
+COMMON_STATIC = __file__.rsplit("/", 1)[0] + "/web/static"
+
+
+def routes() -> list[Route | WebSocketRoute | Mount]:
+    return [
+        Route("/", pages.home),
+        Route("/healthz", pages.health),
+        Route("/join", pages.join_page, methods=["GET"]),
+        Route("/join", pages.join_submit, methods=["POST"]),
+        Route("/join/{code}", pages.join_page, methods=["GET"]),
+        Route("/sessions/{session_id}/join-qr.svg", pages.join_qr),
+        Route("/p/{session_id}", pages.screen_page(PARTICIPANT)),
+        Route("/p/{session_id}/done", pages.participant_done, methods=["POST"]),
+        *(Route(f"/{screen.path}/{{session_id}}", pages.screen_page(screen)) for screen in (PROJECTOR, CONSOLE, QUEUE)),
+        *(WebSocketRoute(f"/{screen.path}/{{session_id}}/ws", live_socket(screen))
+          for screen in (PARTICIPANT, PROJECTOR, CONSOLE, QUEUE)),
+        Mount("/static/common", StaticFiles(directory=COMMON_STATIC), name="common"),
+        Mount("/static/staff", StaticFiles(directory=facilitator_ui.ROOT / "static"), name="staff"),
+        Mount("/static/participant", StaticFiles(directory=participant_ui.ROOT / "static"), name="participant"),
+    ]
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return pages.render(request, "participant/error.html", {"status": exc.status_code, "message": exc.detail},
+                        exc.status_code)
+
+
+def create_app(settings: Settings, *, store: Store | None = None, hub: Hub | None = None,
+               clock: Clock | None = None) -> Starlette:
+    """Everything the server needs; pass `store`, `hub` or `clock` to share or control them."""
+    templates = make_templates()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        own_store = store is None
+        the_store = store or Store(settings.database_url)
+        the_hub = hub or hub_for(settings.hub_url)
+        await the_hub.connect()
+        sessions = Sessions(the_store, the_hub, clock or SystemClock())
+        try:
+            yield {"sessions": sessions, "settings": settings, "templates": templates}
+        finally:
+            await the_hub.disconnect()
+            if own_store:
+                the_store.close()
+
+    return Starlette(routes=routes(), lifespan=lifespan, exception_handlers={HTTPException: http_error})

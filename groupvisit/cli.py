@@ -1,0 +1,94 @@
+"""`groupvisit demo` and `groupvisit serve`."""
+
+import argparse
+import asyncio
+import socket
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import uvicorn
+
+from .app import create_app
+from .demo import seed
+from .settings import DEFAULT_DATA_DIR, Settings, database_url
+from .store import Store
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--port must be a number from 0 to 65535, not {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"--port must be a number from 0 to 65535, not {port}")
+    return port
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="groupvisit", description="Live software for group medical visits.")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, help_text in (("demo", "seed a demo clinic with today's session and serve it"),
+                            ("serve", "serve the sessions in the database (no demo data)")):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        sub.add_argument("--port", type=port_number, default=8000, help="port to listen on; 0 picks a free one (default 8000)")
+        sub.add_argument("--db", help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
+        sub.add_argument("--public-url", default="", help="the address people's devices use, for the join QR code")
+    return root
+
+
+def free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    port = args.port or free_port(args.host)
+    settings = replace(settings, host=args.host, port=port, public_url=args.public_url or settings.public_url)
+    if args.db:
+        settings = replace(settings, database_url=database_url(args.db))
+    return settings
+
+
+def ensure_folder(settings: Settings) -> None:
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def demo(settings: Settings) -> None:
+    store = Store(settings.database_url)
+    links = await seed(store)
+    base = settings.base_url
+    print(f"groupvisit demo: data in {settings.database_url.removeprefix('sqlite:///')}")
+    print(f"  Projector:           {base}/projector/{links.session_id}?key={links.projector_key}")
+    for name, role, key in links.staff:
+        screen = "Facilitator console" if role == "facilitator" else "Clinician queue"
+        print(f"  {screen + ':':<20} {base}/{'console' if role == 'facilitator' else 'queue'}/{links.session_id}?key={key}  ({name})")
+    print(f"  Participant join:    {base}/join   (join code {links.join_code})")
+    print("These links are new each time the demo starts; earlier ones stop working.", flush=True)
+    await serve(settings, store)
+
+
+async def serve(settings: Settings, store: Store | None = None) -> None:
+    app = create_app(settings, store=store)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, ws_per_message_deflate=False,
+                            ws_max_size=settings.ws_max_size, log_level="info")
+    await uvicorn.Server(config).serve()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = settings_from(args)
+    ensure_folder(settings)
+    try:
+        asyncio.run(demo(settings) if args.command == "demo" else serve(settings))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Check-in: joining the session, self-recorded numbers and asking for a one-on-one."""
+
+from .commands import Join, RecordNumbers, RequestVisit
+from .errors import Refused, require
+from .events import Event, NumbersRecorded, ParticipantJoined, VisitRequested
+from .identity import subject_of
+from .roles import Actor, Role
+from .state import Encounter, Numbers, Participant, SessionState
+from .text import clean_text, in_range
+
+NAME_LIMIT = 40
+REQUEST_LIMIT = 500
+WEIGHT_RANGES = {"kg": (20, 400), "lb": (45, 880)}
+
+
+def join(state: SessionState, cmd: Join, actor: Actor, now: float) -> list[Event]:
+    require(not (actor.role is Role.PARTICIPANT and actor.id), "you have already checked in", "conflict")
+    name = clean_text(cmd.display_name, "a display name", NAME_LIMIT)
+    taken = {p.name.casefold() for p in state.participants.values()}
+    if name.casefold() in taken:
+        raise Refused(f"someone has already checked in as {name}: add an initial to tell you apart", "conflict")
+    return [ParticipantJoined(f"p{len(state.participants) + 1}", name, now)]
+
+
+def record_numbers(state: SessionState, cmd: RecordNumbers, actor: Actor, now: float) -> list[Event]:
+    pid = subject_of(state, actor, cmd.participant_id)
+    values = (cmd.bp_systolic, cmd.bp_diastolic, cmd.weight, cmd.glucose)
+    require(any(v is not None for v in values), "enter at least one number", "invalid")
+    require((cmd.bp_systolic is None) == (cmd.bp_diastolic is None),
+            "blood pressure needs both numbers (for example 128 over 82)", "invalid")
+    if cmd.bp_systolic is not None and cmd.bp_diastolic is not None:
+        in_range(cmd.bp_systolic, "the top blood pressure number", 60, 260)
+        in_range(cmd.bp_diastolic, "the bottom blood pressure number", 30, 160)
+        require(cmd.bp_systolic > cmd.bp_diastolic, "the top blood pressure number must be the larger one", "invalid")
+    require(cmd.weight_unit in WEIGHT_RANGES, "weight is in kg or lb", "invalid")
+    if cmd.weight is not None:
+        in_range(cmd.weight, f"weight in {cmd.weight_unit}", *WEIGHT_RANGES[cmd.weight_unit])
+    if cmd.glucose is not None:
+        in_range(cmd.glucose, "glucose (mg/dL)", 20, 600)
+    return [NumbersRecorded(pid, cmd.bp_systolic, cmd.bp_diastolic, cmd.weight, cmd.weight_unit,
+                            cmd.glucose, actor.id, now)]
+
+
+def request_visit(state: SessionState, cmd: RequestVisit, actor: Actor, now: float) -> list[Event]:
+    pid = subject_of(state, actor, cmd.participant_id)
+    text = clean_text(cmd.text, "what you'd like to talk about", REQUEST_LIMIT)
+    current = state.open_encounter(pid)
+    if current is None:
+        return [VisitRequested(f"e{len(state.encounters) + 1}", pid, text, now)]
+    require(current.status == "waiting", "your one-on-one has already begun", "conflict")
+    return [VisitRequested(current.id, pid, text, now)]
+
+
+def apply_joined(state: SessionState, e: ParticipantJoined) -> None:
+    state.participants[e.participant_id] = Participant(e.participant_id, e.display_name, e.at)
+
+
+def apply_numbers(state: SessionState, e: NumbersRecorded) -> None:
+    state.participants[e.participant_id].numbers = Numbers(
+        e.bp_systolic, e.bp_diastolic, e.weight, e.weight_unit, e.glucose, e.at)
+
+
+def apply_visit_requested(state: SessionState, e: VisitRequested) -> None:
+    existing = state.encounters.get(e.encounter_id)
+    if existing is None:
+        state.encounters[e.encounter_id] = Encounter(e.encounter_id, e.participant_id, e.text, e.at, e.at)
+    else:
+        existing.request = e.text

@@ -1,0 +1,267 @@
+"""Every command a screen can send, in one place.
+
+A command is a request; `rules.decide` turns it into events or refuses it. Each class
+names its wire `name`, the roles that may send it and the phases it is allowed in.
+Fields are plain JSON types so that the protocol layer can validate them generically.
+"""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .phases import OPEN, Phase
+from .roles import CLINICIAN, FACILITATOR, PARTICIPANT, PEOPLE, STAFF, Role
+
+EARLY = frozenset({Phase.CHECK_IN, Phase.AGENDA})
+GOAL_SETTING = frozenset({Phase.GOALS, Phase.WRAP_UP})
+
+
+@dataclass(frozen=True)
+class Command:
+    name: ClassVar[str]
+    roles: ClassVar[frozenset[Role]]
+    phases: ClassVar[frozenset[Phase]] = OPEN
+
+
+@dataclass(frozen=True)
+class Join(Command):
+    """Check in as `display_name` (staff may check in a participant who has no device)."""
+
+    name = "join"
+    roles = frozenset({Role.PARTICIPANT, Role.FACILITATOR})
+    display_name: str
+
+
+@dataclass(frozen=True)
+class OpenPhase(Command):
+    """Move the room forward to `phase` (agenda, discussion, goals or wrap_up)."""
+
+    name = "open_phase"
+    roles = FACILITATOR
+    phase: str
+
+
+@dataclass(frozen=True)
+class SetVoteBudget(Command):
+    """Give each participant `budget` votes."""
+
+    name = "set_vote_budget"
+    roles = FACILITATOR
+    phases = EARLY
+    budget: int
+
+
+@dataclass(frozen=True)
+class RecordNumbers(Command):
+    """Self-recorded numbers; staff name the `participant_id`, a participant records their own."""
+
+    name = "record_numbers"
+    roles = PEOPLE
+    bp_systolic: int | None = None
+    bp_diastolic: int | None = None
+    weight: float | None = None
+    weight_unit: str = "kg"
+    glucose: int | None = None
+    participant_id: str = ""
+
+
+@dataclass(frozen=True)
+class RequestVisit(Command):
+    """What the participant wants to talk about one-on-one: puts them in the encounter queue."""
+
+    name = "request_visit"
+    roles = PEOPLE
+    text: str
+    participant_id: str = ""
+
+
+@dataclass(frozen=True)
+class ProposeTopic(Command):
+    name = "propose_topic"
+    roles = frozenset({Role.PARTICIPANT, Role.FACILITATOR})
+    phases = EARLY
+    title: str
+    anonymous: bool = False
+
+
+@dataclass(frozen=True)
+class EditTopic(Command):
+    name = "edit_topic"
+    roles = FACILITATOR
+    topic_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class HideTopic(Command):
+    name = "hide_topic"
+    roles = FACILITATOR
+    phases = EARLY
+    topic_id: str
+
+
+@dataclass(frozen=True)
+class MergeTopics(Command):
+    """Merge the duplicate `topic_id` into `into_topic_id`."""
+
+    name = "merge_topics"
+    roles = FACILITATOR
+    phases = EARLY
+    topic_id: str
+    into_topic_id: str
+
+
+@dataclass(frozen=True)
+class CastVote(Command):
+    name = "cast_vote"
+    roles = PARTICIPANT
+    phases = frozenset({Phase.AGENDA})
+    topic_id: str
+
+
+@dataclass(frozen=True)
+class RetractVote(Command):
+    name = "retract_vote"
+    roles = PARTICIPANT
+    phases = frozenset({Phase.AGENDA})
+    topic_id: str
+
+
+@dataclass(frozen=True)
+class NextTopic(Command):
+    """End the current topic and start the next one on the agenda."""
+
+    name = "next_topic"
+    roles = FACILITATOR
+    phases = frozenset({Phase.DISCUSSION})
+
+
+@dataclass(frozen=True)
+class ExtendTopic(Command):
+    """Keep going on the current topic; each extension is shorter than the last."""
+
+    name = "extend_topic"
+    roles = FACILITATOR
+    phases = frozenset({Phase.DISCUSSION})
+
+
+@dataclass(frozen=True)
+class RoomVote(Command):
+    """When the timebox runs out: `choice` is keep_going or move_on."""
+
+    name = "room_vote"
+    roles = PARTICIPANT
+    phases = frozenset({Phase.DISCUSSION})
+    choice: str
+
+
+@dataclass(frozen=True)
+class CaptureStrategy(Command):
+    """A strategy a peer shared. Staff may attribute it to `participant_id`."""
+
+    name = "capture_strategy"
+    roles = frozenset({Role.PARTICIPANT, Role.FACILITATOR})
+    text: str
+    anonymous: bool = False
+    participant_id: str = ""
+
+
+@dataclass(frozen=True)
+class MarkHelpful(Command):
+    """"This could help me", once per strategy."""
+
+    name = "mark_helpful"
+    roles = PARTICIPANT
+    strategy_id: str
+
+
+@dataclass(frozen=True)
+class CallParticipant(Command):
+    """The clinician is ready for the participant of `encounter_id`, in `room`."""
+
+    name = "call_participant"
+    roles = CLINICIAN
+    encounter_id: str
+    room: str = ""
+
+
+@dataclass(frozen=True)
+class StartEncounter(Command):
+    name = "start_encounter"
+    roles = CLINICIAN
+    encounter_id: str
+
+
+@dataclass(frozen=True)
+class CompleteEncounter(Command):
+    name = "complete_encounter"
+    roles = CLINICIAN
+    encounter_id: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NotHere(Command):
+    """The called participant did not come: back to the end of the queue."""
+
+    name = "not_here"
+    roles = CLINICIAN
+    encounter_id: str
+
+
+@dataclass(frozen=True)
+class SkipEncounter(Command):
+    """Pass over a waiting participant for now: to the end of the queue."""
+
+    name = "skip_encounter"
+    roles = STAFF
+    encounter_id: str
+
+
+@dataclass(frozen=True)
+class SetGoal(Command):
+    """One action plan: what, how much, when, how often, and confidence 0-10."""
+
+    name = "set_goal"
+    roles = PARTICIPANT
+    phases = GOAL_SETTING
+    what: str
+    how_much: str
+    when: str
+    how_often: str
+    confidence: int
+    shared: bool = False
+
+
+@dataclass(frozen=True)
+class ShareGoal(Command):
+    name = "share_goal"
+    roles = PARTICIPANT
+    phases = GOAL_SETTING
+    shared: bool
+
+
+@dataclass(frozen=True)
+class GiveEvaluation(Command):
+    name = "give_evaluation"
+    roles = PARTICIPANT
+    phases = frozenset({Phase.WRAP_UP})
+    rating: int
+    helped: str = ""
+    change: str = ""
+
+
+@dataclass(frozen=True)
+class CloseSession(Command):
+    name = "close_session"
+    roles = FACILITATOR
+
+
+COMMAND_TYPES: dict[str, type[Command]] = {
+    cls.name: cls
+    for cls in (
+        Join, OpenPhase, SetVoteBudget, RecordNumbers, RequestVisit, ProposeTopic, EditTopic,
+        HideTopic, MergeTopics, CastVote, RetractVote, NextTopic, ExtendTopic, RoomVote,
+        CaptureStrategy, MarkHelpful, CallParticipant, StartEncounter, CompleteEncounter,
+        NotHere, SkipEncounter, SetGoal, ShareGoal, GiveEvaluation, CloseSession,
+    )
+}

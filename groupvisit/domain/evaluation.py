@@ -1,0 +1,21 @@
+"""Wrap-up evaluation: a rating and two short answers that shape the next session."""
+
+from .commands import GiveEvaluation
+from .errors import require
+from .events import EvaluationGiven, Event
+from .roles import Actor
+from .state import Evaluation, SessionState
+from .text import clean_text, in_range
+
+ANSWER_LIMIT = 500
+
+
+def give_evaluation(state: SessionState, cmd: GiveEvaluation, actor: Actor, now: float) -> list[Event]:
+    require(actor.id in state.participants, "check in first", "not_checked_in")
+    in_range(cmd.rating, "the rating", 1, 5)
+    return [EvaluationGiven(actor.id, cmd.rating, clean_text(cmd.helped, "what helped", ANSWER_LIMIT, required=False),
+                            clean_text(cmd.change, "what should change", ANSWER_LIMIT, required=False), now)]
+
+
+def apply_evaluation(state: SessionState, e: EvaluationGiven) -> None:
+    state.evaluations[e.participant_id] = Evaluation(e.rating, e.helped, e.change, e.at)

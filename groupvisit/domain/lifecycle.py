@@ -1,0 +1,56 @@
+"""A session's life: scheduled, its phases opened in order, then closed for good."""
+
+from .agenda import fix_agenda
+from .commands import CloseSession, OpenPhase
+from .discussion import end_current
+from .errors import Refused, require
+from .events import Event, PhaseOpened, SessionClosed, SessionScheduled, TopicStarted
+from .phases import Phase
+from .roles import Actor
+from .state import SessionState
+
+OPENABLE = (Phase.AGENDA, Phase.DISCUSSION, Phase.GOALS, Phase.WRAP_UP)
+
+
+def open_phase(state: SessionState, cmd: OpenPhase, actor: Actor, now: float) -> list[Event]:
+    try:
+        target = Phase(cmd.phase)
+    except ValueError:
+        raise Refused(f"there is no phase {cmd.phase!r}", "invalid") from None
+    require(target in OPENABLE, f"{target.label} cannot be opened: use close_session to end the session", "invalid")
+    require(target.rank > state.phase.rank,
+            f"the session is already in {state.phase.label}: phases only move forward", "wrong_phase")
+    events: list[Event] = end_current(state, now)
+    if target is Phase.DISCUSSION:
+        agenda = fix_agenda(state, now)
+        events.append(agenda)
+    events.append(PhaseOpened(target.value, now))
+    if target is Phase.DISCUSSION and agenda.topic_ids:
+        events.append(TopicStarted(agenda.topic_ids[0], agenda.minutes[0], now))
+    return events
+
+
+def close_session(state: SessionState, cmd: CloseSession, actor: Actor, now: float) -> list[Event]:
+    busy = next((e for e in state.encounters.values() if e.active), None)
+    if busy is not None:
+        who = state.participants[busy.participant_id].name
+        raise Refused(f"{busy.clinician_name} still has an encounter with {who} open: "
+                      "complete it or send them back to the queue first", "encounter_open")
+    return [*end_current(state, now), SessionClosed(now)]
+
+
+def apply_scheduled(state: SessionState, e: SessionScheduled) -> None:
+    state.session_id, state.title, state.cohort = e.session_id, e.title, e.cohort
+    state.starts_at, state.ends_at, state.join_code = e.starts_at, e.ends_at, e.join_code
+    state.vote_budget, state.timebox_minutes = e.vote_budget, e.timebox_minutes
+    state.goals_minutes, state.wrapup_minutes = e.goals_minutes, e.wrapup_minutes
+    state.phase_opened_at = e.starts_at
+
+
+def apply_phase_opened(state: SessionState, e: PhaseOpened) -> None:
+    state.phase, state.phase_opened_at = Phase(e.phase), e.at
+
+
+def apply_closed(state: SessionState, e: SessionClosed) -> None:
+    state.phase, state.closed_at = Phase.CLOSED, e.at
+

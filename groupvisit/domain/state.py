@@ -1,0 +1,153 @@
+"""The state of one session: the fold of its events, never stored on its own."""
+
+from dataclasses import dataclass, field
+
+from .phases import Phase
+
+
+@dataclass
+class Numbers:
+    bp_systolic: int | None
+    bp_diastolic: int | None
+    weight: float | None
+    weight_unit: str
+    glucose: int | None
+    at: float
+
+
+@dataclass
+class Participant:
+    id: str
+    name: str
+    joined_at: float
+    numbers: Numbers | None = None
+
+
+@dataclass
+class Topic:
+    id: str
+    title: str
+    proposer_id: str
+    anonymous: bool
+    proposed_at: float
+    votes: dict[str, int] = field(default_factory=dict)
+    status: str = "open"  # open | hidden | merged
+    merged_into: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.votes.values())
+
+
+@dataclass
+class AgendaItem:
+    topic_id: str
+    minutes: int
+    status: str = "pending"  # pending | current | done
+    started_at: float | None = None
+    ends_at: float | None = None
+    ended_at: float | None = None
+    extensions: int = 0
+    room_votes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Strategy:
+    id: str
+    text: str
+    topic_id: str
+    author_id: str
+    anonymous: bool
+    captured_by: str
+    at: float
+    helpful: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Encounter:
+    id: str
+    participant_id: str
+    request: str
+    requested_at: float
+    queued_at: float
+    status: str = "waiting"  # waiting | called | in_progress | completed
+    clinician_id: str = ""
+    clinician_name: str = ""
+    room: str = ""
+    called_at: float | None = None
+    started_at: float | None = None
+    ended_at: float | None = None
+    note: str = ""
+    returns: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("called", "in_progress")
+
+    @property
+    def open(self) -> bool:
+        return self.status != "completed"
+
+
+@dataclass
+class Goal:
+    what: str
+    how_much: str
+    when: str
+    how_often: str
+    confidence: int
+    shared: bool
+    at: float
+
+
+@dataclass
+class Evaluation:
+    rating: int
+    helped: str
+    change: str
+    at: float
+
+
+@dataclass
+class SessionState:
+    session_id: str = ""
+    title: str = ""
+    cohort: str = ""
+    starts_at: float = 0.0
+    ends_at: float = 0.0
+    join_code: str = ""
+    vote_budget: int = 3
+    timebox_minutes: int = 8
+    goals_minutes: int = 15
+    wrapup_minutes: int = 5
+    phase: Phase = Phase.CHECK_IN
+    phase_opened_at: float = 0.0
+    seq: int = 0
+    participants: dict[str, Participant] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    agenda: list[AgendaItem] = field(default_factory=list)
+    strategies: dict[str, Strategy] = field(default_factory=dict)
+    encounters: dict[str, Encounter] = field(default_factory=dict)
+    goals: dict[str, Goal] = field(default_factory=dict)
+    evaluations: dict[str, Evaluation] = field(default_factory=dict)
+    closed_at: float | None = None
+
+    @property
+    def goals_at(self) -> float:
+        """When the goals phase is planned to start: discussion must fit before it."""
+        return self.ends_at - (self.goals_minutes + self.wrapup_minutes) * 60
+
+    def votes_used(self, participant_id: str) -> int:
+        return sum(t.votes.get(participant_id, 0) for t in self.topics.values() if t.status == "open")
+
+    def open_topics(self) -> list[Topic]:
+        return [t for t in self.topics.values() if t.status == "open"]
+
+    def current_item(self) -> AgendaItem | None:
+        return next((item for item in self.agenda if item.status == "current"), None)
+
+    def open_encounter(self, participant_id: str) -> Encounter | None:
+        return next((e for e in self.encounters.values() if e.participant_id == participant_id and e.open), None)
+
+    def clinician_encounter(self, clinician_id: str) -> Encounter | None:
+        return next((e for e in self.encounters.values() if e.clinician_id == clinician_id and e.active), None)

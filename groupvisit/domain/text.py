@@ -1,0 +1,18 @@
+"""Checks shared by the rules for what people type and the numbers they enter."""
+
+from .errors import Refused
+
+
+def clean_text(value: str, what: str, limit: int, *, required: bool = True) -> str:
+    """Trimmed text, refused when empty (if required) or longer than `limit` characters."""
+    text = " ".join(value.split()) if "\n" not in value else value.strip()
+    if required and not text:
+        raise Refused(f"{what} cannot be empty", "invalid")
+    if len(text) > limit:
+        raise Refused(f"{what} is at most {limit} characters (this one has {len(text)})", "too_long")
+    return text
+
+
+def in_range(value: float, what: str, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise Refused(f"{what} must be between {low:g} and {high:g}", "invalid")

@@ -1,0 +1,242 @@
+"""What each screen may see: its view of the state, in sections, and its copy of each event.
+
+A view is a dict of sections. Screens render from the view; each live message carries
+only the sections that changed for that screen. The projector's view never holds
+clinical data; a participant's holds their own private data and what the group shares.
+"""
+
+from typing import Any
+
+from .agenda import ranked
+from .discussion import CHOICES, extension_minutes
+from .events import Event, StrategyCaptured, TopicProposed
+from .goals import REWORK_BELOW
+from .roles import Actor, Role
+from .state import Encounter, Goal, Numbers, SessionState
+
+View = dict[str, Any]
+
+
+def view_for(state: SessionState, viewer: Actor, now: float) -> View:
+    """The whole view of `viewer` at time `now`."""
+    view: View = {
+        "viewer": {"role": viewer.role.value, "id": viewer.id, "name": viewer.name},
+        "session": session_section(state),
+        "topics": topics_section(state, viewer),
+        "agenda": agenda_section(state, viewer, now),
+        "strategies": strategies_section(state, viewer),
+        "shared_goals": shared_goals_section(state),
+    }
+    if viewer.role is Role.PARTICIPANT:
+        view["participant_count"] = len(state.participants)
+        view["me"] = me_section(state, viewer.id)
+    else:
+        view["participants"] = [{"id": p.id, "name": p.name} for p in state.participants.values()]
+    if viewer.role.is_staff:
+        view["people"] = people_section(state)
+        view["queue"] = queue_section(state)
+    return view
+
+
+def session_section(state: SessionState) -> dict[str, Any]:
+    return {
+        "id": state.session_id, "title": state.title, "cohort": state.cohort,
+        "starts_at": state.starts_at, "ends_at": state.ends_at, "goals_at": state.goals_at,
+        "join_code": state.join_code, "phase": state.phase.value, "phase_label": state.phase.label,
+        "phase_opened_at": state.phase_opened_at, "vote_budget": state.vote_budget,
+        "timebox_minutes": state.timebox_minutes, "closed_at": state.closed_at,
+    }
+
+
+def author_name(state: SessionState, author_id: str, anonymous: bool, viewer: Actor) -> str | None:
+    if not author_id or (anonymous and viewer.id != author_id):
+        return None
+    return state.participants[author_id].name
+
+
+def topics_section(state: SessionState, viewer: Actor) -> list[dict[str, Any]]:
+    rows = []
+    for topic in ranked(state):
+        row: dict[str, Any] = {
+            "id": topic.id, "title": topic.title, "votes": topic.total,
+            "by": author_name(state, topic.proposer_id, topic.anonymous, viewer),
+            "anonymous": topic.anonymous,
+        }
+        if viewer.role is Role.PARTICIPANT:
+            row["my_votes"] = topic.votes.get(viewer.id, 0)
+            row["mine"] = topic.proposer_id == viewer.id
+        rows.append(row)
+    return rows
+
+
+def agenda_section(state: SessionState, viewer: Actor, now: float) -> dict[str, Any]:
+    """The agenda with each topic's planned start and end, as the clock stands at `now`."""
+    titles = {t.id: t.title for t in state.topics.values()}
+    clock = now
+    items = []
+    current = state.current_item()
+    for item in state.agenda:
+        row: dict[str, Any] = {
+            "topic_id": item.topic_id, "title": titles[item.topic_id], "minutes": item.minutes,
+            "status": item.status, "started_at": item.started_at, "ends_at": item.ends_at,
+            "ended_at": item.ended_at, "extensions": item.extensions,
+        }
+        if item.status == "current":
+            assert item.ends_at is not None
+            clock = max(item.ends_at, now)
+        elif item.status == "pending":
+            row["planned_start"] = clock
+            clock += item.minutes * 60
+            row["planned_end"] = clock
+            row["fits"] = clock <= state.goals_at
+        items.append(row)
+    section: dict[str, Any] = {"items": items, "current": None, "predicted_end": clock if state.agenda else None}
+    if current is not None:
+        tally = {choice: sum(1 for v in current.room_votes.values() if v == choice) for choice in CHOICES}
+        section["current"] = {
+            "topic_id": current.topic_id, "title": titles[current.topic_id], "started_at": current.started_at,
+            "ends_at": current.ends_at, "extensions": current.extensions, "room_vote": tally,
+            "next_extension_minutes": extension_minutes(current.extensions),
+        }
+        if viewer.role is Role.PARTICIPANT:
+            section["current"]["my_room_vote"] = current.room_votes.get(viewer.id)
+    return section
+
+
+def strategies_section(state: SessionState, viewer: Actor) -> list[dict[str, Any]]:
+    titles = {t.id: t.title for t in state.topics.values()}
+    rows = []
+    for s in state.strategies.values():
+        row: dict[str, Any] = {
+            "id": s.id, "text": s.text, "topic_id": s.topic_id, "topic_title": titles.get(s.topic_id),
+            "by": author_name(state, s.author_id, s.anonymous, viewer), "helpful": len(s.helpful), "at": s.at,
+        }
+        if viewer.role is Role.PARTICIPANT:
+            row["mine"] = s.author_id == viewer.id
+            row["marked"] = viewer.id in s.helpful
+        rows.append(row)
+    return rows
+
+
+def goal_dict(goal: Goal) -> dict[str, Any]:
+    return {"what": goal.what, "how_much": goal.how_much, "when": goal.when, "how_often": goal.how_often,
+            "confidence": goal.confidence, "shared": goal.shared, "needs_rework": goal.confidence < REWORK_BELOW,
+            "at": goal.at}
+
+
+def shared_goals_section(state: SessionState) -> list[dict[str, Any]]:
+    return [
+        {"name": state.participants[pid].name, "what": g.what, "how_much": g.how_much, "when": g.when,
+         "how_often": g.how_often}
+        for pid, g in state.goals.items() if g.shared
+    ]
+
+
+def numbers_dict(numbers: Numbers | None) -> dict[str, Any] | None:
+    if numbers is None:
+        return None
+    return {"bp_systolic": numbers.bp_systolic, "bp_diastolic": numbers.bp_diastolic, "weight": numbers.weight,
+            "weight_unit": numbers.weight_unit, "glucose": numbers.glucose, "at": numbers.at}
+
+
+def top_topic(state: SessionState, participant_id: str) -> str | None:
+    """The agenda topic this participant put most votes on (first on the agenda if tied)."""
+    best, most = None, 0
+    for item in state.agenda:
+        votes = state.topics[item.topic_id].votes.get(participant_id, 0)
+        if votes > most:
+            best, most = item.topic_id, votes
+    return best
+
+
+def queue_order(state: SessionState) -> list[Encounter]:
+    """Waiting encounters in the order to call them: first come, first served, except that
+    a participant is not pulled out while the room discusses the topic they voted for most."""
+    current = state.current_item()
+    now_topic = current.topic_id if current else None
+    waiting = [e for e in state.encounters.values() if e.status == "waiting"]
+    return sorted(waiting, key=lambda e: (now_topic is not None and top_topic(state, e.participant_id) == now_topic,
+                                          e.queued_at, e.id))
+
+
+def encounter_dict(state: SessionState, enc: Encounter) -> dict[str, Any]:
+    participant = state.participants[enc.participant_id]
+    current = state.current_item()
+    return {
+        "encounter_id": enc.id, "participant_id": enc.participant_id, "name": participant.name,
+        "request": enc.request, "requested_at": enc.requested_at, "queued_at": enc.queued_at,
+        "status": enc.status, "clinician_id": enc.clinician_id, "clinician_name": enc.clinician_name,
+        "room": enc.room, "called_at": enc.called_at, "started_at": enc.started_at, "ended_at": enc.ended_at,
+        "note": enc.note, "returns": enc.returns, "numbers": numbers_dict(participant.numbers),
+        "in_top_topic": current is not None and top_topic(state, enc.participant_id) == current.topic_id,
+    }
+
+
+def queue_section(state: SessionState) -> dict[str, Any]:
+    active = [e for e in state.encounters.values() if e.active]
+    done = [e for e in state.encounters.values() if e.status == "completed"]
+    return {
+        "waiting": [encounter_dict(state, e) for e in queue_order(state)],
+        "active": [encounter_dict(state, e) for e in active],
+        "completed": [encounter_dict(state, e) for e in done],
+    }
+
+
+def people_section(state: SessionState) -> list[dict[str, Any]]:
+    rows = []
+    for p in state.participants.values():
+        enc = state.open_encounter(p.id) or next(
+            (e for e in reversed(state.encounters.values()) if e.participant_id == p.id), None)
+        goal, evaluation = state.goals.get(p.id), state.evaluations.get(p.id)
+        rows.append({
+            "id": p.id, "name": p.name, "joined_at": p.joined_at, "numbers": numbers_dict(p.numbers),
+            "votes_used": state.votes_used(p.id), "encounter_status": enc.status if enc else None,
+            "goal": goal_dict(goal) if goal else None,
+            "evaluation": None if evaluation is None else {
+                "rating": evaluation.rating, "helped": evaluation.helped, "change": evaluation.change},
+        })
+    return rows
+
+
+def me_section(state: SessionState, participant_id: str) -> dict[str, Any] | None:
+    participant = state.participants.get(participant_id)
+    if participant is None:
+        return None
+    enc = state.open_encounter(participant_id) or next(
+        (e for e in reversed(state.encounters.values()) if e.participant_id == participant_id), None)
+    visit = None
+    if enc is not None:
+        order = [e.id for e in queue_order(state)]
+        visit = {
+            "encounter_id": enc.id, "request": enc.request, "status": enc.status,
+            "position": order.index(enc.id) + 1 if enc.id in order else None,
+            "clinician_name": enc.clinician_name, "room": enc.room, "called_at": enc.called_at,
+            "started_at": enc.started_at, "ended_at": enc.ended_at,
+        }
+    goal, evaluation = state.goals.get(participant_id), state.evaluations.get(participant_id)
+    used = state.votes_used(participant_id)
+    return {
+        "id": participant.id, "name": participant.name, "votes_used": used,
+        "votes_left": state.vote_budget - used, "numbers": numbers_dict(participant.numbers), "visit": visit,
+        "goal": goal_dict(goal) if goal else None,
+        "evaluation": None if evaluation is None else {
+            "rating": evaluation.rating, "helped": evaluation.helped, "change": evaluation.change},
+    }
+
+
+def visible_event(event: Event, viewer: Actor) -> dict[str, Any] | None:
+    """`viewer`'s copy of `event`: None when it is not theirs to see, personal fields removed."""
+    data = event.to_dict()
+    subject = data.get("participant_id")
+    entitled = viewer.role.is_staff or (viewer.role is Role.PARTICIPANT and viewer.id == subject)
+    if event.audience == "private" and not entitled:
+        return None
+    if not entitled:
+        for name in event.personal:
+            data.pop(name, None)
+    if isinstance(event, TopicProposed) and event.anonymous and viewer.id != event.proposer_id:
+        data["proposer_id"] = ""
+    if isinstance(event, StrategyCaptured) and event.anonymous and viewer.id != event.author_id:
+        data["author_id"] = data["captured_by"] = ""
+    return data
+

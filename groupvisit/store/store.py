@@ -1,0 +1,202 @@
+"""The event log and the tables around it, on SQLAlchemy through SQLModel.
+
+A sync engine runs in worker threads, so no database call blocks the event loop.
+`append` is the one write that matters: a session's next events get the next
+sequence numbers in one transaction, or none do.
+"""
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from sqlalchemy import event as sa_event
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from ..domain.events import Event, ParticipantJoined, SessionScheduled, event_from_dict
+from .keys import key_hash, new_id, new_join_code
+from .tables import CredentialRow, EventRow, SessionRow, StaffRow
+
+T = TypeVar("T")
+Stored = tuple[int, Event]
+
+
+class SeqConflict(Exception):
+    """Another writer appended to the session first: reload and decide again."""
+
+
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    cursor.execute("PRAGMA busy_timeout=5000")  # writers queue instead of failing "database is locked"
+    cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged command survives a power cut
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        sa_event.listen(engine, "connect", sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        SQLModel.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    async def run(self, work: Callable[[Session], T]) -> T:
+        def in_thread() -> T:
+            with Session(self.engine, expire_on_commit=False) as db:
+                return work(db)
+
+        return await anyio.to_thread.run_sync(in_thread)
+
+    # Sessions
+
+    async def create_session(self, *, title: str, cohort: str, starts_at: float, ends_at: float,
+                             vote_budget: int = 3, timebox_minutes: int = 8) -> tuple[SessionRow, str]:
+        """A new session with its first event; returns it and the projector's key (shown once)."""
+        projector_key = new_id() + new_id()
+
+        def work(db: Session) -> SessionRow:
+            for _ in range(20):
+                row = SessionRow(id=new_id(), cohort=cohort, title=title, join_code=new_join_code(),
+                                 starts_at=starts_at, ends_at=ends_at, projector_key_hash=key_hash(projector_key),
+                                 last_seq=1)
+                first = SessionScheduled(row.id, title, cohort, starts_at, ends_at, row.join_code,
+                                         vote_budget=vote_budget, timebox_minutes=timebox_minutes)
+                db.add(row)
+                try:
+                    db.flush()  # the session row before its first event (foreign key)
+                except IntegrityError:  # a join code already in use: draw another
+                    db.rollback()
+                    continue
+                db.add(EventRow(session_id=row.id, seq=1, type=first.type, data=first.to_dict(),
+                                recorded_at=time.time()))
+                db.commit()
+                return row
+            raise RuntimeError("could not draw an unused join code")
+
+        return await self.run(work), projector_key
+
+    async def session(self, session_id: str) -> SessionRow | None:
+        return await self.run(lambda db: db.get(SessionRow, session_id))
+
+    async def session_by_join_code(self, code: str) -> SessionRow | None:
+        return await self.run(lambda db: db.exec(select(SessionRow).where(SessionRow.join_code == code)).first())
+
+    async def sessions(self) -> list[SessionRow]:
+        return await self.run(lambda db: list(db.exec(select(SessionRow).order_by(SessionRow.starts_at))))
+
+    async def rotate_projector_key(self, session_id: str) -> str:
+        key = new_id() + new_id()
+
+        def work(db: Session) -> None:
+            row = db.get(SessionRow, session_id)
+            assert row is not None
+            row.projector_key_hash = key_hash(key)
+            db.add(row)
+            db.commit()
+
+        await self.run(work)
+        return key
+
+    # The event log
+
+    async def append(self, session_id: str, after_seq: int, events: Sequence[Event],
+                     credential_token: str | None = None) -> list[Stored]:
+        """Store `events` as `after_seq + 1, ...` in one transaction; `SeqConflict` if the log moved on.
+
+        With `credential_token`, the device that joined is bound to its new participant
+        in the same transaction.
+        """
+
+        def work(db: Session) -> list[Stored]:
+            last = after_seq + len(events)
+            moved = db.exec(update(SessionRow).where(SessionRow.id == session_id, SessionRow.last_seq == after_seq)
+                            .values(last_seq=last))
+            if moved.rowcount != 1:
+                db.rollback()
+                raise SeqConflict(session_id)
+            now = time.time()
+            stored = list(enumerate(events, start=after_seq + 1))
+            for seq, ev in stored:
+                db.add(EventRow(session_id=session_id, seq=seq, type=ev.type, data=ev.to_dict(), recorded_at=now))
+                if credential_token is not None and isinstance(ev, ParticipantJoined):
+                    db.add(CredentialRow(token_hash=key_hash(credential_token), session_id=session_id,
+                                         participant_id=ev.participant_id))
+            try:
+                db.commit()
+            except IntegrityError:
+                db.rollback()
+                raise SeqConflict(session_id) from None
+            return stored
+
+        return await self.run(work)
+
+    async def events(self, session_id: str, after: int = 0) -> list[Stored]:
+        def work(db: Session) -> list[Stored]:
+            rows = db.exec(select(EventRow).where(EventRow.session_id == session_id, EventRow.seq > after)
+                           .order_by(EventRow.seq))  # type: ignore[arg-type]
+            return [(row.seq, event_from_dict(row.data)) for row in rows]
+
+        return await self.run(work)
+
+    # People
+
+    async def add_staff(self, name: str, role: str) -> tuple[StaffRow, str]:
+        """A staff member and their personal link key (shown once; only its hash is kept)."""
+        key = new_id() + new_id()
+        row = StaffRow(id=new_id(), name=name, role=role, key_hash=key_hash(key))
+
+        def work(db: Session) -> StaffRow:
+            db.add(row)
+            db.commit()
+            return row
+
+        return await self.run(work), key
+
+    async def rotate_staff_key(self, staff_id: str) -> str:
+        key = new_id() + new_id()
+
+        def work(db: Session) -> None:
+            row = db.get(StaffRow, staff_id)
+            assert row is not None
+            row.key_hash = key_hash(key)
+            db.add(row)
+            db.commit()
+
+        await self.run(work)
+        return key
+
+    async def staff(self) -> list[StaffRow]:
+        return await self.run(lambda db: list(db.exec(select(StaffRow))))
+
+    async def staff_by_key(self, key: str) -> StaffRow | None:
+        digest = key_hash(key)
+        return await self.run(lambda db: db.exec(select(StaffRow).where(StaffRow.key_hash == digest)).first())
+
+    async def participant_for_token(self, session_id: str, token: str) -> str | None:
+        def work(db: Session) -> str | None:
+            row = db.get(CredentialRow, key_hash(token))
+            return row.participant_id if row is not None and row.session_id == session_id else None
+
+        return await self.run(work)
+
+    async def forget_token(self, token: str) -> None:
+        def work(db: Session) -> None:
+            row = db.get(CredentialRow, key_hash(token))
+            if row is not None:
+                db.delete(row)
+                db.commit()
+
+        await self.run(work)

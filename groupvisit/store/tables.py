@@ -1,0 +1,50 @@
+"""The tables. Events are the record; the other tables find sessions and people."""
+
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+
+class SessionRow(SQLModel, table=True):
+    __tablename__ = "sessions"
+
+    id: str = Field(primary_key=True)
+    cohort: str
+    title: str
+    join_code: str = Field(unique=True, index=True)
+    starts_at: float
+    ends_at: float
+    projector_key_hash: str
+    last_seq: int = 0
+
+
+class EventRow(SQLModel, table=True):
+    """One event of one session's log; (session_id, seq) has no gaps and no repeats."""
+
+    __tablename__ = "events"
+
+    session_id: str = Field(primary_key=True, foreign_key="sessions.id")
+    seq: int = Field(primary_key=True)
+    type: str
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    recorded_at: float
+
+
+class StaffRow(SQLModel, table=True):
+    __tablename__ = "staff"
+
+    id: str = Field(primary_key=True)
+    name: str
+    role: str
+    key_hash: str = Field(index=True)
+
+
+class CredentialRow(SQLModel, table=True):
+    """A participant device's credential: the hash of the token in its cookie."""
+
+    __tablename__ = "participant_credentials"
+
+    token_hash: str = Field(primary_key=True)
+    session_id: str = Field(foreign_key="sessions.id", index=True)
+    participant_id: str

@@ -1,0 +1,1 @@
+"""The web edge: pages, the live websocket, the wire protocol and who may see what."""

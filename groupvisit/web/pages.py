@@ -1,0 +1,129 @@
+"""The server-rendered pages: join, the participant screen and the three staff screens."""
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..actions import Sessions
+from ..domain import Actor, Phase, Role
+from ..domain.commands import Join
+from ..domain.errors import Refused
+from ..store.keys import new_key, normalise_join_code
+from ..store.tables import SessionRow
+from .access import PARTICIPANT, PARTICIPANT_COOKIE, AccessDenied, Screen, participant_cookie_path, screen_actor
+from .qr import qr_svg
+
+PARTICIPANT_COOKIE_SECONDS = 12 * 3600
+
+
+def sessions_of(request: Request) -> Sessions:
+    sessions: Sessions = request.state.sessions
+    return sessions
+
+
+def join_url(request: Request, code: str) -> str:
+    return f"{request.state.settings.base_url}/join/{code}"
+
+
+async def session_or_404(request: Request) -> SessionRow:
+    session = await sessions_of(request).store.session(request.path_params["session_id"])
+    if session is None:
+        raise HTTPException(404, "There is no such session.")
+    return session
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    response = request.state.templates.TemplateResponse(request, name, context, status_code=status)
+    assert isinstance(response, Response)
+    return response
+
+
+async def home(request: Request) -> Response:
+    return RedirectResponse("/join", status_code=303)
+
+
+async def join_page(request: Request) -> Response:
+    code = normalise_join_code(request.path_params.get("code", ""))
+    return render(request, "participant/join.html", {"code": code, "display_name": "", "error": None})
+
+
+async def join_submit(request: Request) -> Response:
+    form = await request.form()
+    code = normalise_join_code(str(form.get("code", "")))
+    name = str(form.get("display_name", ""))
+
+    def again(error: str, status: int = 400) -> Response:
+        return render(request, "participant/join.html", {"code": code, "display_name": name, "error": error}, status)
+
+    if not code:
+        return again("Enter the join code shown on the screen.")
+    sessions = sessions_of(request)
+    session = await sessions.store.session_by_join_code(code)
+    if session is None:
+        return again(f"No session has the code {code}. Check the code on the screen and try again.", 404)
+    live = await sessions.get(session.id)
+    if live.state.phase is Phase.CLOSED:
+        return again("This session has ended.", 410)
+    token = new_key()
+    try:
+        await sessions.execute(session.id, Join(name), Actor(Role.PARTICIPANT), credential_token=token)
+    except Refused as refused:
+        return again(refused.reason[:1].upper() + refused.reason[1:] + ".")
+    response = RedirectResponse(participant_cookie_path(session.id), status_code=303)
+    response.set_cookie(PARTICIPANT_COOKIE, token, max_age=PARTICIPANT_COOKIE_SECONDS,
+                        path=participant_cookie_path(session.id), httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+    return response
+
+
+async def participant_done(request: Request) -> Response:
+    """"Done" on a shared tablet: the device forgets who it was."""
+    session = await session_or_404(request)
+    token = request.cookies.get(PARTICIPANT_COOKIE)
+    if token:
+        await sessions_of(request).store.forget_token(token)
+    response = RedirectResponse("/join", status_code=303)
+    response.delete_cookie(PARTICIPANT_COOKIE, path=participant_cookie_path(session.id))
+    return response
+
+
+async def actor_or_403(request: Request, screen: Screen, session: SessionRow) -> Actor:
+    sessions = sessions_of(request)
+    live = await sessions.get(session.id)
+    names = {p.id: p.name for p in live.state.participants.values()}
+    try:
+        return await screen_actor(sessions.store, screen, session, request.query_params.get("key"),
+                                  request.cookies.get(PARTICIPANT_COOKIE), names)
+    except AccessDenied as denied:
+        raise HTTPException(403, denied.reason[:1].upper() + denied.reason[1:] + ".") from None
+
+
+def screen_page(screen: Screen):  # type: ignore[no-untyped-def]
+    async def page(request: Request) -> Response:
+        session = await session_or_404(request)
+        if screen is PARTICIPANT and not request.cookies.get(PARTICIPANT_COOKIE):
+            return RedirectResponse(f"/join/{session.join_code}", status_code=303)
+        actor = await actor_or_403(request, screen, session)
+        key = request.query_params.get("key")
+        ws = f"/{screen.path}/{session.id}/ws" + (f"?key={key}" if key else "")
+        config = {
+            "ws": ws, "session_id": session.id, "role": actor.role.value,
+            "viewer": {"role": actor.role.value, "id": actor.id, "name": actor.name},
+            "join_url": join_url(request, session.join_code), "join_code": session.join_code,
+            "qr_url": f"/sessions/{session.id}/join-qr.svg",
+            "done_url": f"{participant_cookie_path(session.id)}/done",
+        }
+        return render(request, screen.template, {"config": config, "title": session.title, "session": session})
+
+    return page
+
+
+async def join_qr(request: Request) -> Response:
+    session = await session_or_404(request)
+    return Response(qr_svg(join_url(request, session.join_code)), media_type="image/svg+xml")
+
+
+async def health(request: Request) -> Response:
+    return Response("ok\n", media_type="text/plain")

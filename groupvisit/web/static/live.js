@@ -1,0 +1,170 @@
+// The live channel shared by every screen: one websocket, a view kept in sequence,
+// commands with ids, and a visible connection state. No framework, no build step.
+"use strict";
+
+(function () {
+  const BACKOFF_START_MS = 500;
+  const BACKOFF_CAP_MS = 15000;
+
+  // Configuration a page hands to its script, as JSON (never inline code).
+  function config() {
+    const node = document.getElementById("gv-config");
+    return node ? JSON.parse(node.textContent) : {};
+  }
+
+  function wsUrl(path, since) {
+    const url = new URL(path, window.location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    if (since !== null) url.searchParams.set("since", String(since));
+    return url.toString();
+  }
+
+  function commandId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  // connect({url, onView, onEvent, onStatus}) -> {send(name, args), view, serverNow()}
+  function connect(options) {
+    const handlers = Object.assign(
+      { onView() {}, onEvent() {}, onStatus() {} },
+      options
+    );
+    const channel = {
+      view: null,
+      seq: null,
+      status: "connecting",
+      clockOffsetMs: 0,
+      serverNow() {
+        return Date.now() + this.clockOffsetMs;
+      },
+      send,
+    };
+    const pending = new Map();
+    let socket = null;
+    let attempt = 0;
+    let stopped = false;
+
+    function setStatus(status, detail) {
+      channel.status = status;
+      handlers.onStatus(status, detail || "");
+    }
+
+    function open() {
+      setStatus(attempt === 0 ? "connecting" : "reconnecting");
+      socket = new WebSocket(wsUrl(options.url, channel.seq));
+      socket.addEventListener("open", () => {
+        attempt = 0;
+      });
+      socket.addEventListener("message", (msg) => receive(JSON.parse(msg.data)));
+      socket.addEventListener("close", (event) => closed(event));
+    }
+
+    function closed(event) {
+      for (const [id, entry] of pending) {
+        entry.reject({ code: "disconnected", reason: "the connection dropped: please try again" });
+        pending.delete(id);
+      }
+      if (stopped) return;
+      if (event.code === 4403 || event.code === 1008) {
+        stopped = true;
+        setStatus("refused", event.reason || "this screen's access was refused");
+        return;
+      }
+      if (event.code === 4410) {
+        stopped = true;
+        setStatus("ended", event.reason || "the session has ended");
+        return;
+      }
+      attempt += 1;
+      // Capped, jittered exponential backoff: a room of tablets must not return in one instant.
+      const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** attempt);
+      const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+      setStatus("reconnecting");
+      window.setTimeout(open, delay);
+    }
+
+    function receive(msg) {
+      if (typeof msg.now === "number") {
+        channel.clockOffsetMs = msg.now * 1000 - Date.now();
+      }
+      if (msg.type === "snapshot") {
+        channel.view = msg.view;
+        channel.seq = msg.seq;
+        setStatus("live");
+        handlers.onView(channel.view, Object.keys(msg.view), msg);
+      } else if (msg.type === "event") {
+        if (channel.seq === null || msg.seq <= channel.seq) return; // already applied
+        if (msg.seq !== channel.seq + 1) {
+          // A gap: never guess, ask for the whole view again.
+          socket.send(JSON.stringify({ type: "snapshot_request" }));
+          return;
+        }
+        channel.seq = msg.seq;
+        Object.assign(channel.view, msg.view || {});
+        if (msg.event) handlers.onEvent(msg.event, msg);
+        handlers.onView(channel.view, Object.keys(msg.view || {}), msg);
+      } else if (msg.type === "ack") {
+        const entry = pending.get(msg.id);
+        if (entry) {
+          pending.delete(msg.id);
+          entry.resolve(msg);
+        }
+      } else if (msg.type === "error") {
+        const entry = msg.id ? pending.get(msg.id) : null;
+        if (entry) {
+          pending.delete(msg.id);
+          entry.reject(msg);
+        } else if (handlers.onError) {
+          handlers.onError(msg);
+        }
+      }
+    }
+
+    // Resolves with the ack, rejects with {code, reason}.
+    function send(name, args) {
+      return new Promise((resolve, reject) => {
+        if (!socket || socket.readyState !== WebSocket.OPEN) {
+          reject({ code: "disconnected", reason: "not connected right now: please try again in a moment" });
+          return;
+        }
+        const id = commandId();
+        pending.set(id, { resolve, reject });
+        socket.send(JSON.stringify({ type: "command", id, name, args: args || {} }));
+      });
+    }
+
+    open();
+    return channel;
+  }
+
+  // Small helpers the screens share.
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function clockTime(seconds) {
+    return new Date(seconds * 1000).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+  }
+
+  function countdown(msLeft) {
+    const total = Math.max(0, Math.round(msLeft / 1000));
+    const minutes = Math.floor(total / 60);
+    const seconds = total % 60;
+    return minutes + ":" + String(seconds).padStart(2, "0");
+  }
+
+  window.GV = { config, connect, el, clockTime, countdown };
+})();

@@ -19,6 +19,7 @@ class Event:
     type: ClassVar[str]
     audience: ClassVar[Audience] = "everyone"
     personal: ClassVar[tuple[str, ...]] = ()
+    staff_only: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.type, **asdict(self)}
@@ -260,6 +261,7 @@ class EncounterCompleted(Event):
 
     type = "encounter_completed"
     audience = "private"
+    staff_only = ("note",)
     encounter_id: str
     participant_id: str
     clinician_id: str

@@ -96,6 +96,7 @@ class LiveScreen:
             try:
                 stored = await self.sessions.execute(session_id, message.command, self.actor)
             except Refused as refused:
+                await self.flush()  # show the state that led to the refusal before the refusal itself
                 await self.send(protocol.error_frame(message.id, refused.code, refused.reason))
                 continue
             await self.flush()  # the screen sees the effect of its own command before the ack

@@ -1,0 +1,135 @@
+"""Real websocket clients that behave like the screens' live.js: seq, view sections, commands, reconnect."""
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+RECONNECT_LIMIT = 20.0
+_ids = itertools.count(1)
+
+
+class Refusal(Exception):
+    def __init__(self, frame: dict[str, Any]) -> None:
+        super().__init__(frame["reason"])
+        self.code, self.reason = frame["code"], frame["reason"]
+
+
+class ScreenClient:
+    """One screen: keeps its view in sequence and reconnects with `since` when the server goes away."""
+
+    def __init__(self, url: str, cookie: str | None = None, name: str = "") -> None:
+        self.url, self.cookie, self.name = url, cookie, name
+        self.view: dict[str, Any] = {}
+        self.seq: int | None = None
+        self.frames: list[str] = []  # everything received, raw, for privacy checks
+        self.events: list[dict[str, Any]] = []
+        self.pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.changed = asyncio.Event()
+        self.connection: ClientConnection | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.connects = 0
+        self.closing = False
+
+    async def connect(self) -> "ScreenClient":
+        url = self.url if self.seq is None else f"{self.url}{'&' if '?' in self.url else '?'}since={self.seq}"
+        headers = {"Cookie": self.cookie} if self.cookie else None
+        self.connection = await websockets.connect(url, additional_headers=headers, compression=None)
+        self.connects += 1
+        self.changed.set()
+        self.reader = asyncio.create_task(self.read())
+        await self.wait_for(lambda v: self.seq is not None)
+        return self
+
+    async def read(self) -> None:
+        assert self.connection is not None
+        try:
+            async for raw in self.connection:
+                assert isinstance(raw, str)
+                self.frames.append(raw)
+                self.receive(json.loads(raw))
+        except websockets.ConnectionClosed:
+            pass
+        for future in self.pending.values():
+            if not future.done():
+                future.set_exception(ConnectionError("connection closed"))
+        self.pending.clear()
+        if not self.closing:
+            asyncio.get_running_loop().create_task(self.reconnect())
+
+    def receive(self, frame: dict[str, Any]) -> None:
+        kind = frame["type"]
+        if kind == "snapshot":
+            self.view, self.seq = frame["view"], frame["seq"]
+        elif kind == "event":
+            assert self.seq is not None
+            if frame["seq"] <= self.seq:
+                return
+            assert frame["seq"] == self.seq + 1, f"{self.name}: gap from {self.seq} to {frame['seq']}"
+            self.seq = frame["seq"]
+            self.view.update(frame["view"])
+            if frame["event"] is not None:
+                self.events.append(frame["event"])
+        elif kind in ("ack", "error") and frame.get("id") in self.pending:
+            self.pending.pop(frame["id"]).set_result(frame)
+        self.changed.set()
+
+    async def reconnect(self) -> None:
+        deadline = asyncio.get_running_loop().time() + RECONNECT_LIMIT
+        while not self.closing:
+            try:
+                await self.connect()
+                return
+            except (OSError, websockets.InvalidHandshake, websockets.ConnectionClosed):
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
+
+    async def send(self, name: str, **args: Any) -> dict[str, Any]:
+        """Send a command; the ack frame, or `Refusal` carrying the error frame."""
+        assert self.connection is not None
+        command_id = f"c{next(_ids)}"
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.pending[command_id] = future
+        await self.connection.send(json.dumps({"type": "command", "id": command_id, "name": name, "args": args}))
+        frame = await asyncio.wait_for(future, 10)
+        if frame["type"] == "error":
+            raise Refusal(frame)
+        return frame
+
+    async def send_raw(self, text: str) -> None:
+        assert self.connection is not None
+        await self.connection.send(text)
+
+    async def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10) -> None:
+        async def until() -> None:
+            while not predicate(self.view):
+                self.changed.clear()
+                await self.changed.wait()
+
+        await asyncio.wait_for(until(), timeout)
+
+    async def wait_seq(self, seq: int, timeout: float = 10) -> None:
+        await self.wait_for(lambda v: self.seq is not None and self.seq >= seq, timeout)
+
+    async def close(self) -> None:
+        self.closing = True
+        if self.connection is not None:
+            await self.connection.close()
+        if self.reader is not None:
+            await self.reader
+
+
+async def join(http_base: str, code: str, name: str) -> tuple[str, str]:
+    """Join as a participant through the join form; the session id and the device's cookie header."""
+    async with httpx.AsyncClient(base_url=http_base) as client:
+        response = await client.post("/join", data={"code": code, "display_name": name})
+        assert response.status_code == 303, response.text
+        session_path = response.headers["location"]
+        token = response.cookies["gv_participant"]
+    return session_path.rsplit("/", 1)[-1], f"gv_participant={token}"

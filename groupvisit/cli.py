@@ -75,7 +75,8 @@ async def demo(settings: Settings) -> None:
 async def serve(settings: Settings, store: Store | None = None) -> None:
     app = create_app(settings, store=store)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, ws_per_message_deflate=False,
-                            ws_max_size=settings.ws_max_size, log_level="info")
+                            ws_max_size=settings.ws_max_size, log_level="info",
+                            access_log=False)  # request lines would carry the screens' link keys
     await uvicorn.Server(config).serve()
 
 

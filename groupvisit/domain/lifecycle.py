@@ -17,9 +17,9 @@ def open_phase(state: SessionState, cmd: OpenPhase, actor: Actor, now: float) ->
         target = Phase(cmd.phase)
     except ValueError:
         raise Refused(f"there is no phase {cmd.phase!r}", "invalid") from None
-    require(target in OPENABLE, f"{target.label} cannot be opened: use close_session to end the session", "invalid")
     require(target.rank > state.phase.rank,
             f"the session is already in {state.phase.label}: phases only move forward", "wrong_phase")
+    require(target in OPENABLE, f"{target.label} cannot be opened: use close_session to end the session", "invalid")
     events: list[Event] = end_current(state, now)
     if target is Phase.DISCUSSION:
         agenda = fix_agenda(state, now)

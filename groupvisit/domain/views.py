@@ -237,9 +237,9 @@ def visible_event(event: Event, viewer: Actor) -> dict[str, Any] | None:
     if not viewer.role.is_staff:
         for name in event.staff_only:
             data.pop(name, None)
-    if isinstance(event, TopicProposed) and event.anonymous and viewer.id != event.proposer_id:
+    if isinstance(event, TopicProposed) and event.anonymous and not (viewer.id and viewer.id == event.proposer_id):
         data["proposer_id"] = ""
-    if isinstance(event, StrategyCaptured) and event.anonymous and viewer.id != event.author_id:
+    if isinstance(event, StrategyCaptured) and event.anonymous and not (viewer.id and viewer.id == event.author_id):
         data["author_id"] = data["captured_by"] = ""
     return data
 

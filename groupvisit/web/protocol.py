@@ -38,7 +38,10 @@ class SnapshotRequest:
 ClientMessage = CommandMessage | SnapshotRequest
 
 
-def parse(text: str) -> ClientMessage:
+def parse(text: str | None) -> ClientMessage:
+    """The message in a text frame (`None` for a binary frame, which is never valid)."""
+    if text is None:
+        raise ProtocolError("binary_frame", "send JSON in text frames, not binary ones")
     try:
         message = json.loads(text)
     except ValueError:
@@ -105,7 +108,10 @@ def checked(command: str, name: str, value: Any, hint: Any) -> Any:
         if option is int and isinstance(value, int) and not isinstance(value, bool):
             return value
         if option is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
+            try:
+                return float(value)
+            except OverflowError:
+                raise ProtocolError("invalid_field", f"{command}: {name!r} is too large") from None
         if option is str and isinstance(value, str):
             return value
     wanted = " or ".join(TYPE_NAMES[o] for o in options)

@@ -83,9 +83,11 @@ class LiveScreen:
 
     async def receive(self) -> None:
         while True:
-            text = await self.websocket.receive_text()
+            frame = await self.websocket.receive()
+            if frame["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(frame.get("code", 1000))
             try:
-                message = protocol.parse(text)
+                message = protocol.parse(frame.get("text"))
             except protocol.ProtocolError as error:
                 await self.send(protocol.error_frame(error.command_id, error.code, error.reason))
                 continue
@@ -104,8 +106,8 @@ class LiveScreen:
 
 
 def since_param(websocket: WebSocket) -> int | None:
-    raw = websocket.query_params.get("since")
-    return int(raw) if raw is not None and raw.isdigit() else None
+    raw = websocket.query_params.get("since", "")
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def live_socket(screen: Screen):  # type: ignore[no-untyped-def]

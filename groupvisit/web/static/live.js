@@ -42,6 +42,7 @@
     };
     const pending = new Map();
     let socket = null;
+    let opened = false;
     let attempt = 0;
     let stopped = false;
 
@@ -52,9 +53,12 @@
 
     function open() {
       setStatus(attempt === 0 ? "connecting" : "reconnecting");
+      opened = false;
       socket = new WebSocket(wsUrl(options.url, channel.seq));
       socket.addEventListener("open", () => {
         attempt = 0;
+        opened = true;
+        setStatus("live");
       });
       socket.addEventListener("message", (msg) => receive(JSON.parse(msg.data)));
       socket.addEventListener("close", (event) => closed(event));
@@ -66,16 +70,29 @@
         pending.delete(id);
       }
       if (stopped) return;
-      if (event.code === 4403 || event.code === 1008) {
+      if (event.code === 1008) {
         stopped = true;
         setStatus("refused", event.reason || "this screen's access was refused");
         return;
       }
-      if (event.code === 4410) {
-        stopped = true;
-        setStatus("ended", event.reason || "the session has ended");
+      if (!opened) {
+        // A refused handshake looks like a network error to a browser: ask the page itself.
+        fetch(window.location.href, { method: "HEAD", cache: "no-store" })
+          .then((response) => {
+            if (response.status === 403 || response.status === 404 || response.redirected) {
+              stopped = true;
+              setStatus("refused", "this screen's access was refused: open the link you were given again");
+            } else {
+              retry();
+            }
+          })
+          .catch(retry);
         return;
       }
+      retry();
+    }
+
+    function retry() {
       attempt += 1;
       // Capped, jittered exponential backoff: a room of tablets must not return in one instant.
       const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** attempt);

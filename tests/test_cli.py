@@ -1,0 +1,85 @@
+"""`groupvisit demo` and `groupvisit serve` as a user runs them: a real process, real requests."""
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+START_TIMEOUT = 20.0
+
+
+@contextmanager
+def running(*args: str) -> Iterator[list[str]]:
+    """Start `groupvisit ARGS`; yields the lines it printed up to "running"; stopped with SIGTERM."""
+    process = subprocess.Popen([sys.executable, "-m", "groupvisit", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip())
+            if "Uvicorn running on" in line:
+                break
+        assert any("Uvicorn running on" in line for line in lines), "\n".join(lines)
+        yield lines
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def demo_urls(lines: list[str]) -> dict[str, str]:
+    urls = {}
+    for line in lines:
+        match = re.match(r"\s+(Projector|Facilitator console|Clinician queue|Participant join):\s+(\S+)", line)
+        if match:
+            urls.setdefault(match.group(1), match.group(2))
+    return urls
+
+
+def test_the_demo_prints_four_screens_that_all_open(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    with running("demo", "--port", "0", "--db", str(db)) as lines:
+        urls = demo_urls(lines)
+        assert set(urls) == {"Projector", "Facilitator console", "Clinician queue", "Participant join"}
+        for name, url in urls.items():
+            response = httpx.get(url)
+            assert response.status_code == 200, f"{name}: {url} gave {response.status_code}"
+        assert re.search(r"join code [A-Z0-9]{6}", "\n".join(lines))
+    assert db.exists()
+
+
+def test_running_the_demo_again_keeps_the_session_and_issues_new_links(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    with running("demo", "--port", "0", "--db", str(db)) as lines:
+        first = demo_urls(lines)
+    with running("demo", "--port", "0", "--db", str(db)) as lines:
+        second = demo_urls(lines)
+        old_key = first["Projector"].split("?")[1]
+        session_path = second["Projector"].split("?")[0]
+        assert session_path.split("/")[-1] == first["Projector"].split("?")[0].split("/")[-1]
+        assert httpx.get(f"{session_path}?{old_key}").status_code == 403, "an old link stops working"
+
+
+def test_serve_starts_without_demo_data(tmp_path: Path) -> None:
+    with running("serve", "--port", "0", "--db", str(tmp_path / "empty.db")) as lines:
+        url = next(re.search(r"(http://\S+)", line).group(1) for line in lines if "Uvicorn running on" in line)
+        assert httpx.get(f"{url}/healthz").text == "ok\n"
+        assert httpx.get(f"{url}/join").status_code == 200
+
+
+def test_a_bad_port_is_refused_with_a_message_naming_the_flag() -> None:
+    result = subprocess.run([sys.executable, "-m", "groupvisit", "demo", "--port", "70000"], capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 2
+    assert "--port must be a number from 0 to 65535" in result.stderr

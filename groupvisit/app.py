@@ -31,6 +31,7 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
     return [
         Route("/", pages.home),
         Route("/healthz", pages.health),
+        Route("/favicon.ico", pages.no_icon),
         Route("/join", pages.join_page, methods=["GET"]),
         Route("/join", pages.join_submit, methods=["POST"]),
         Route("/join/{code}", pages.join_page, methods=["GET"]),

@@ -125,5 +125,10 @@ async def join_qr(request: Request) -> Response:
     return Response(qr_svg(join_url(request, session.join_code)), media_type="image/svg+xml")
 
 
+async def no_icon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico on every page; answer without an error."""
+    return Response(status_code=204)
+
+
 async def health(request: Request) -> Response:
     return Response("ok\n", media_type="text/plain")

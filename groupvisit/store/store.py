@@ -98,12 +98,17 @@ class Store:
         return await self.run(lambda db: list(db.exec(select(SessionRow).order_by(SessionRow.starts_at))))
 
     async def rotate_projector_key(self, session_id: str) -> str:
+        """A new projector link key; the old link stops working."""
+        return await self.rotate(SessionRow, session_id, "projector_key_hash")
+
+    async def rotate(self, table: type[SessionRow] | type[StaffRow], row_id: str, column: str) -> str:
         key = new_id() + new_id()
 
         def work(db: Session) -> None:
-            row = db.get(SessionRow, session_id)
-            assert row is not None
-            row.projector_key_hash = key_hash(key)
+            row = db.get(table, row_id)
+            if row is None:
+                raise LookupError(f"no {table.__tablename__} row {row_id!r}")
+            setattr(row, column, key_hash(key))
             db.add(row)
             db.commit()
 
@@ -166,17 +171,8 @@ class Store:
         return await self.run(work), key
 
     async def rotate_staff_key(self, staff_id: str) -> str:
-        key = new_id() + new_id()
-
-        def work(db: Session) -> None:
-            row = db.get(StaffRow, staff_id)
-            assert row is not None
-            row.key_hash = key_hash(key)
-            db.add(row)
-            db.commit()
-
-        await self.run(work)
-        return key
+        """A new personal link key for a staff member; the old link stops working."""
+        return await self.rotate(StaffRow, staff_id, "key_hash")
 
     async def staff(self) -> list[StaffRow]:
         return await self.run(lambda db: list(db.exec(select(StaffRow))))

@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -20,6 +21,7 @@ from .hub import Hub, hub_for
 from .settings import Settings
 from .store import Store
 from .web import pages
+from .web.headers import SecurityHeaders
 from .web.access import CONSOLE, PARTICIPANT, PROJECTOR, QUEUE
 from .web.sockets import live_socket
 from .web.templating import make_templates
@@ -72,4 +74,5 @@ def create_app(settings: Settings, *, store: Store | None = None, hub: Hub | Non
             if own_store:
                 the_store.close()
 
-    return Starlette(routes=routes(), lifespan=lifespan, exception_handlers={HTTPException: http_error})
+    return Starlette(routes=routes(), lifespan=lifespan, exception_handlers={HTTPException: http_error},
+                     middleware=[Middleware(SecurityHeaders)])

@@ -111,3 +111,16 @@ async def test_a_websocket_with_a_wrong_key_is_refused_at_the_handshake(clinic: 
     with pytest.raises(websockets.InvalidStatus) as refused:
         await websockets.connect(clinic.screen_url("console", clinic.clinician_keys[0]))
     assert refused.value.response.status_code == 403
+
+
+@pytest.mark.asyncio
+async def test_pages_carry_security_headers_and_are_never_cached(clinic: Clinic) -> None:
+    page = await get(clinic, f"/console/{clinic.session_id}?key={clinic.facilitator_key}")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["cache-control"] == "no-store"
+    script = await get(clinic, "/static/common/live.js")
+    assert script.status_code == 200 and "no-store" not in script.headers.get("cache-control", "")

@@ -83,3 +83,14 @@ def test_a_bad_port_is_refused_with_a_message_naming_the_flag() -> None:
                             text=True, timeout=30)
     assert result.returncode == 2
     assert "--port must be a number from 0 to 65535" in result.stderr
+
+
+def test_every_flag_of_every_command_is_documented_in_the_readme() -> None:
+    from groupvisit.cli import parser
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    commands = next(action for action in parser()._actions if action.dest == "command")
+    missing = [f"{name} {flag}" for name, sub in commands.choices.items() for action in sub._actions
+               for flag in action.option_strings if flag.startswith("--") and flag != "--help"
+               and f"`{flag}`" not in readme]
+    assert not missing, f"flags missing from README.md: {', '.join(missing)}"

@@ -29,6 +29,12 @@ def ranked(state: SessionState) -> list[Topic]:
     return sorted(state.open_topics(), key=lambda t: (-t.total, order[t.id]))
 
 
+def refuse_duplicate(state: SessionState, title: str, except_id: str = "") -> None:
+    same = next((t for t in state.open_topics() if t.id != except_id and t.title.casefold() == title.casefold()), None)
+    if same is not None:
+        raise Refused(f"“{same.title}” is already on the board: vote for it instead", "conflict")
+
+
 def set_vote_budget(state: SessionState, cmd: SetVoteBudget, actor: Actor, now: float) -> list[Event]:
     in_range(cmd.budget, "the vote budget", 1, 10)
     most = max((state.votes_used(pid) for pid in state.participants), default=0)
@@ -42,15 +48,15 @@ def propose_topic(state: SessionState, cmd: ProposeTopic, actor: Actor, now: flo
     if actor.role is Role.PARTICIPANT:
         require(proposer in state.participants, "check in first", "not_checked_in")
     require(len(state.topics) < MAX_TOPICS, f"the board is full ({MAX_TOPICS} topics)", "limit")
-    duplicate = next((t for t in state.open_topics() if t.title.casefold() == title.casefold()), None)
-    if duplicate is not None:
-        raise Refused(f"“{duplicate.title}” is already on the board: vote for it instead", "conflict")
+    refuse_duplicate(state, title)
     return [TopicProposed(f"t{len(state.topics) + 1}", title, proposer, cmd.anonymous and bool(proposer), now)]
 
 
 def edit_topic(state: SessionState, cmd: EditTopic, actor: Actor, now: float) -> list[Event]:
     open_topic(state, cmd.topic_id)
-    return [TopicEdited(cmd.topic_id, clean_text(cmd.title, "a topic title", TITLE_LIMIT))]
+    title = clean_text(cmd.title, "a topic title", TITLE_LIMIT)
+    refuse_duplicate(state, title, cmd.topic_id)
+    return [TopicEdited(cmd.topic_id, title)]
 
 
 def hide_topic(state: SessionState, cmd: HideTopic, actor: Actor, now: float) -> list[Event]:

@@ -43,7 +43,7 @@ def record_numbers(state: SessionState, cmd: RecordNumbers, actor: Actor, now: f
 
 def request_visit(state: SessionState, cmd: RequestVisit, actor: Actor, now: float) -> list[Event]:
     pid = subject_of(state, actor, cmd.participant_id)
-    text = clean_text(cmd.text, "what you'd like to talk about", REQUEST_LIMIT)
+    text = clean_text(cmd.text, "what you'd like to talk about", REQUEST_LIMIT, multiline=True)
     current = state.open_encounter(pid)
     if current is None:
         return [VisitRequested(f"e{len(state.encounters) + 1}", pid, text, now)]

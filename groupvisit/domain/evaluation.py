@@ -13,8 +13,9 @@ ANSWER_LIMIT = 500
 def give_evaluation(state: SessionState, cmd: GiveEvaluation, actor: Actor, now: float) -> list[Event]:
     require(actor.id in state.participants, "check in first", "not_checked_in")
     in_range(cmd.rating, "the rating", 1, 5)
-    return [EvaluationGiven(actor.id, cmd.rating, clean_text(cmd.helped, "what helped", ANSWER_LIMIT, required=False),
-                            clean_text(cmd.change, "what should change", ANSWER_LIMIT, required=False), now)]
+    helped = clean_text(cmd.helped, "what helped", ANSWER_LIMIT, required=False, multiline=True)
+    change = clean_text(cmd.change, "what should change", ANSWER_LIMIT, required=False, multiline=True)
+    return [EvaluationGiven(actor.id, cmd.rating, helped, change, now)]
 
 
 def apply_evaluation(state: SessionState, e: EvaluationGiven) -> None:

@@ -57,7 +57,7 @@ def start_encounter(state: SessionState, cmd: StartEncounter, actor: Actor, now:
 
 def complete_encounter(state: SessionState, cmd: CompleteEncounter, actor: Actor, now: float) -> list[Event]:
     enc = encounter(state, cmd.encounter_id)
-    note = clean_text(cmd.note, "the note", NOTE_LIMIT, required=False)
+    note = clean_text(cmd.note, "the note", NOTE_LIMIT, required=False, multiline=True)
     mine(state, enc, actor, "in_progress", "complete")
     return [EncounterCompleted(enc.id, enc.participant_id, actor.id, note, now)]
 

@@ -3,9 +3,13 @@
 from .errors import Refused
 
 
-def clean_text(value: str, what: str, limit: int, *, required: bool = True) -> str:
-    """Trimmed text, refused when empty (if required) or longer than `limit` characters."""
-    text = " ".join(value.split()) if "\n" not in value else value.strip()
+def clean_text(value: str, what: str, limit: int, *, required: bool = True, multiline: bool = False) -> str:
+    """Trimmed text, refused when empty (if required) or longer than `limit` characters.
+
+    One-line text (names, titles) has its runs of white space, newlines included, made
+    single spaces, so that "Ann\nLee" and "Ann Lee" are the same name.
+    """
+    text = value.strip() if multiline else " ".join(value.split())
     if required and not text:
         raise Refused(f"{what} cannot be empty", "invalid")
     if len(text) > limit:

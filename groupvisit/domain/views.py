@@ -155,8 +155,9 @@ def queue_order(state: SessionState) -> list[Encounter]:
     current = state.current_item()
     now_topic = current.topic_id if current else None
     waiting = [e for e in state.encounters.values() if e.status == "waiting"]
+    # Ties keep the order of the requests (the sort is stable): ids compare as text, "e10" < "e2".
     return sorted(waiting, key=lambda e: (now_topic is not None and top_topic(state, e.participant_id) == now_topic,
-                                          e.queued_at, e.id))
+                                          e.queued_at))
 
 
 def encounter_dict(state: SessionState, enc: Encounter) -> dict[str, Any]:

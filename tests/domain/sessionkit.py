@@ -7,19 +7,28 @@ Helpers for the common moves (join, propose, vote, ...) keep the tests short.
 
 import copy
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from groupvisit.domain import Actor, Phase, Refused, Role, SessionState, apply, decide
 from groupvisit.domain import commands as c
-from groupvisit.domain.events import Event, SessionScheduled
+from groupvisit.domain.events import (Event, ParticipantJoined, SessionScheduled, StrategyCaptured, TopicProposed,
+                                      VisitRequested)
 
 T0 = 1_700_000_000.0  # the session's starts_at
 
 FACILITATOR = Actor(Role.FACILITATOR, "f1", "Fran")
 PROJECTOR = Actor(Role.PROJECTOR, "", "Wall")
 NEWCOMER = Actor(Role.PARTICIPANT)  # a participant's device before it has checked in
+
+E = TypeVar("E", bound=Event)
+
+
+def only(events: list[Event], kind: type[E]) -> E:
+    """The one event of `kind` among `events`."""
+    (found,) = [e for e in events if isinstance(e, kind)]
+    return found
 
 
 def clinician(n: int = 1) -> Actor:
@@ -66,8 +75,8 @@ class Session:
 
     def join(self, name: str) -> Actor:
         """Check `name` in from their own device; their actor from then on."""
-        (joined,) = self.run(c.Join(name), NEWCOMER)
-        return Actor(Role.PARTICIPANT, joined.participant_id, name)  # type: ignore[attr-defined]
+        joined = only(self.run(c.Join(name), NEWCOMER), ParticipantJoined)
+        return Actor(Role.PARTICIPANT, joined.participant_id, name)
 
     def join_all(self, *names: str) -> list[Actor]:
         return [self.join(name) for name in names]
@@ -76,20 +85,17 @@ class Session:
         return self.run(c.OpenPhase(phase.value))
 
     def propose(self, title: str, by: Actor = FACILITATOR, anonymous: bool = False) -> str:
-        (proposed,) = self.run(c.ProposeTopic(title, anonymous), by)
-        return proposed.topic_id  # type: ignore[attr-defined,no-any-return]
+        return only(self.run(c.ProposeTopic(title, anonymous), by), TopicProposed).topic_id
 
     def vote(self, voter: Actor, topic_id: str, times: int = 1) -> None:
         for _ in range(times):
             self.run(c.CastVote(topic_id), voter)
 
     def request_visit(self, who: Actor, text: str = "my feet") -> str:
-        (requested,) = self.run(c.RequestVisit(text), who)
-        return requested.encounter_id  # type: ignore[attr-defined,no-any-return]
+        return only(self.run(c.RequestVisit(text), who), VisitRequested).encounter_id
 
     def capture(self, text: str, by: Actor = FACILITATOR, anonymous: bool = False, participant_id: str = "") -> str:
-        (captured,) = self.run(c.CaptureStrategy(text, anonymous, participant_id), by)
-        return captured.strategy_id  # type: ignore[attr-defined,no-any-return]
+        return only(self.run(c.CaptureStrategy(text, anonymous, participant_id), by), StrategyCaptured).strategy_id
 
     def set_goal(self, who: Actor, what: str = "walk", confidence: int = 8, shared: bool = False) -> None:
         self.run(c.SetGoal(what, "20 minutes", "after dinner", "5 days a week", confidence, shared), who)

@@ -284,3 +284,13 @@ def test_an_empty_board_gives_an_empty_agenda_and_no_current_topic() -> None:
     s.open(Phase.DISCUSSION)
     assert agenda_fixed(s) == AgendaFixed((), ())
     assert s.state.current_item() is None
+
+
+def test_editing_a_title_into_another_topics_title_is_refused() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    s.run(c.ProposeTopic("Sleep"), FACILITATOR)
+    s.run(c.ProposeTopic("Food"), FACILITATOR)
+    refused = s.refuse(c.EditTopic("t2", "sleep"), FACILITATOR, code="conflict")
+    assert "Sleep" in refused.reason
+    s.run(c.EditTopic("t2", "Food and eating out"), FACILITATOR)

@@ -4,8 +4,8 @@ import pytest
 
 from groupvisit.domain import Actor, Role
 from groupvisit.domain import commands as c
-from groupvisit.domain.events import ParticipantJoined
-from sessionkit import FACILITATOR, NEWCOMER, Session, clinician
+from groupvisit.domain.events import NumbersRecorded, ParticipantJoined, VisitRequested
+from sessionkit import FACILITATOR, NEWCOMER, Session, clinician, only
 
 
 # --- join ---------------------------------------------------------------------------
@@ -58,21 +58,23 @@ def test_the_facilitator_checks_in_a_participant_without_a_device() -> None:
 def test_a_participant_records_their_own_numbers() -> None:
     s = Session()
     ann = s.join("Ann")
-    s.run(c.RecordNumbers(bp_systolic=128, bp_diastolic=82, weight=81.5, glucose=140), ann)
+    recorded = only(s.run(c.RecordNumbers(bp_systolic=128, bp_diastolic=82, weight=81.5, glucose=140), ann),
+                    NumbersRecorded)
     numbers = s.state.participants[ann.id].numbers
     assert numbers is not None
     assert (numbers.bp_systolic, numbers.bp_diastolic, numbers.weight, numbers.weight_unit, numbers.glucose) == (
         128, 82, 81.5, "kg", 140)
-    assert s.log[-1].recorded_by == ann.id  # type: ignore[attr-defined]
+    assert recorded.recorded_by == ann.id
 
 
 def test_staff_record_numbers_for_a_named_participant() -> None:
     s = Session()
     ann = s.join("Ann")
-    s.run(c.RecordNumbers(weight=180, weight_unit="lb", participant_id=ann.id), clinician())
+    recorded = only(s.run(c.RecordNumbers(weight=180, weight_unit="lb", participant_id=ann.id), clinician()),
+                    NumbersRecorded)
     numbers = s.state.participants[ann.id].numbers
     assert numbers is not None and numbers.weight == 180 and numbers.weight_unit == "lb"
-    assert s.log[-1].recorded_by == "c1"  # type: ignore[attr-defined]
+    assert recorded.recorded_by == "c1"
 
 
 def test_staff_must_name_an_existing_participant() -> None:
@@ -207,8 +209,8 @@ def test_after_a_completed_encounter_a_new_request_opens_a_new_one() -> None:
 def test_staff_request_a_visit_for_a_participant() -> None:
     s = Session()
     ann = s.join("Ann")
-    (requested,) = s.run(c.RequestVisit("refill", participant_id=ann.id), FACILITATOR)
-    assert s.state.encounters[requested.encounter_id].participant_id == ann.id  # type: ignore[attr-defined]
+    requested = only(s.run(c.RequestVisit("refill", participant_id=ann.id), FACILITATOR), VisitRequested)
+    assert s.state.encounters[requested.encounter_id].participant_id == ann.id
 
 
 def test_request_visit_text_is_limited_to_500_characters() -> None:
@@ -216,3 +218,10 @@ def test_request_visit_text_is_limited_to_500_characters() -> None:
     ann = s.join("Ann")
     s.refuse(c.RequestVisit("x" * 501), ann, code="too_long")
     s.request_visit(ann, "x" * 500)
+
+
+def test_a_newline_in_a_name_is_a_space_so_the_same_name_cannot_check_in_twice() -> None:
+    s = Session()
+    s.run(c.Join("Ann\nLee"), Actor(Role.PARTICIPANT))
+    assert s.state.participants["p1"].name == "Ann Lee"
+    s.refuse(c.Join("Ann Lee"), Actor(Role.PARTICIPANT), code="conflict")

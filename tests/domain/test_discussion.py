@@ -4,8 +4,8 @@ import pytest
 
 from groupvisit.domain import Actor, Phase
 from groupvisit.domain import commands as c
-from groupvisit.domain.events import RoomVoted, TopicEnded, TopicStarted
-from sessionkit import Session
+from groupvisit.domain.events import RoomVoted, TopicEnded, TopicExtended, TopicStarted
+from sessionkit import Session, only
 
 
 def discussing(*titles: str) -> tuple[Session, list[Actor], list[str]]:
@@ -44,7 +44,7 @@ def test_after_the_last_topic_next_topic_ends_it_then_says_the_agenda_is_done() 
 
 def test_extensions_are_4_then_2_then_1_minute() -> None:
     s, _, _ = discussing("Sleep")
-    minutes = [s.run(c.ExtendTopic())[0].minutes for _ in range(5)]  # type: ignore[attr-defined]
+    minutes = [only(s.run(c.ExtendTopic()), TopicExtended).minutes for _ in range(5)]
     assert minutes == [4, 2, 1, 1, 1]
     assert s.state.agenda[0].extensions == 5
 

@@ -1,0 +1,91 @@
+"""A session's life: scheduled, phases opened forward only, closed for good."""
+
+import pytest
+
+from groupvisit.domain import Phase, replay
+from groupvisit.domain import commands as c
+from groupvisit.domain.events import PhaseOpened, SessionClosed, TopicEnded
+from sessionkit import SAMPLE_COMMANDS, T0, Session, actor_allowed, clinician
+
+
+def test_a_scheduled_session_starts_in_check_in_with_its_settings() -> None:
+    s = Session(minutes=90, vote_budget=4, timebox_minutes=10, goals_minutes=12, wrapup_minutes=6)
+    state = s.state
+    assert (state.session_id, state.join_code, state.phase, state.phase_opened_at) == (
+        "s1", "JOIN42", Phase.CHECK_IN, T0)
+    assert (state.starts_at, state.ends_at) == (T0, T0 + 90 * 60)
+    assert (state.vote_budget, state.timebox_minutes, state.goals_minutes, state.wrapup_minutes) == (4, 10, 12, 6)
+    assert state.seq == 1
+
+
+def test_open_phase_moves_the_room_forward() -> None:
+    s = Session()
+    s.tick(15)
+    assert s.open(Phase.AGENDA) == [PhaseOpened("agenda", s.now)]
+    assert (s.state.phase, s.state.phase_opened_at) == (Phase.AGENDA, s.now)
+
+
+def test_phases_may_be_skipped_forward() -> None:
+    s = Session()
+    s.open(Phase.GOALS)
+    assert s.state.phase is Phase.GOALS
+
+
+@pytest.mark.parametrize(("now", "back"), [
+    (Phase.CHECK_IN, Phase.CHECK_IN), (Phase.AGENDA, Phase.AGENDA), (Phase.DISCUSSION, Phase.AGENDA),
+    (Phase.WRAP_UP, Phase.GOALS),
+])
+def test_open_phase_never_goes_back_or_reopens(now: Phase, back: Phase) -> None:
+    s = Session()
+    if now is not Phase.CHECK_IN:
+        s.open(now)
+    refused = s.refuse(c.OpenPhase(back.value), code="wrong_phase")
+    assert "only move forward" in refused.reason
+
+
+@pytest.mark.parametrize("phase", ["closed", "lunch"])
+def test_open_phase_refuses_closing_and_unknown_phases(phase: str) -> None:
+    s = Session()
+    s.refuse(c.OpenPhase(phase), code="invalid")
+
+
+def test_close_session_is_refused_while_an_encounter_is_active() -> None:
+    s = Session()
+    encounter_id = s.request_visit(s.join("Ann"))
+    s.run(c.CallParticipant(encounter_id), clinician())
+    refused = s.refuse(c.CloseSession(), code="encounter_open")
+    assert "Dr 1" in refused.reason and "Ann" in refused.reason
+    s.run(c.StartEncounter(encounter_id), clinician())
+    s.refuse(c.CloseSession(), code="encounter_open")
+    s.run(c.CompleteEncounter(encounter_id), clinician())
+    assert s.run(c.CloseSession()) == [SessionClosed(s.now)]
+
+
+def test_close_session_is_allowed_with_participants_still_waiting() -> None:
+    s = Session()
+    s.request_visit(s.join("Ann"))
+    s.run(c.CloseSession())
+    assert s.state.phase is Phase.CLOSED and s.state.closed_at == s.now
+
+
+def test_closing_during_discussion_ends_the_current_topic() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    sleep = s.propose("Sleep")
+    s.open(Phase.DISCUSSION)
+    assert s.run(c.CloseSession()) == [TopicEnded(sleep, s.now), SessionClosed(s.now)]
+
+
+@pytest.mark.parametrize("command_type", list(SAMPLE_COMMANDS), ids=lambda t: t.name)
+def test_nothing_is_allowed_after_close(command_type: type[c.Command]) -> None:
+    s = Session()
+    s.run(c.CloseSession())
+    refused = s.refuse(SAMPLE_COMMANDS[command_type], actor_allowed(command_type), code="session_closed")
+    assert refused.reason == "the session has ended"
+
+
+def test_a_closed_session_replays_closed() -> None:
+    s = Session()
+    s.open(Phase.WRAP_UP)
+    s.run(c.CloseSession())
+    assert replay(s.log).phase is Phase.CLOSED

@@ -233,7 +233,7 @@ def views_by_role() -> dict[str, set[str]]:
                     ParticipantJoined("p1", "Ann", 60.0)])
     viewers = {Role.FACILITATOR: Actor(Role.FACILITATOR, "f1", "Alex"), Role.CLINICIAN: Actor(Role.CLINICIAN, "d1", "Sam"),
                Role.PARTICIPANT: Actor(Role.PARTICIPANT, "p1", "Ann"), Role.PROJECTOR: Actor(Role.PROJECTOR)}
-    return {role.value: set(view_for(state, viewer, 120.0)) for role, viewer in viewers.items()}
+    return {role.value: set(view_for(state, viewer)) for role, viewer in viewers.items()}
 
 
 def test_view_section_table_matches_what_each_role_receives() -> None:

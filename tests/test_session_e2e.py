@@ -237,7 +237,7 @@ async def test_a_whole_session_with_twelve_participants_survives_a_restart(clini
     stored = await c.store.events(c.session_id)
     assert [seq for seq, _ in stored] == list(range(1, len(stored) + 1))
     state = replay(event for _, event in stored)
-    assert projector.view == view_for(state, Actor(Role.PROJECTOR), c.clock.now())
+    assert projector.view == view_for(state, Actor(Role.PROJECTOR))
     assert projector.view == await fresh_view(c.screen_url("projector", c.projector_key))
     for screen in screens:
         await screen.close()

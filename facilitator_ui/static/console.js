@@ -315,7 +315,7 @@
   }
 
   function renderAgenda(view) {
-    const items = window.Staff.predictedAgenda(view.agenda, view.session, channel.serverNow() / 1000);
+    const { items, predictedEnd } = window.GV.liveAgenda(view.agenda, view.session.goals_at, channel.serverNow() / 1000);
     syncList($("agenda-list"), items, (i) => i.topic_id,
       () => el("li", { class: "agenda-row" },
         el("span", { class: "agenda-time" }), el("span", { class: "agenda-title" }), el("span", { class: "agenda-note" })),
@@ -325,7 +325,7 @@
         setText(row.querySelector(".agenda-title"), item.title + " (" + item.minutes + " min)");
         setText(row.querySelector(".agenda-note"), item.status === "pending" && !item.fits ? "if time allows" : "");
       });
-    setText($("predicted-end"), window.Staff.predictedEndText(items, view.session));
+    setText($("predicted-end"), window.Staff.predictedEndText(predictedEnd, view.session));
   }
 
   function agendaTime(item) {

@@ -100,7 +100,7 @@
   }
 
   function renderAgenda(view, channel) {
-    const items = window.Staff.predictedAgenda(view.agenda, view.session, channel.serverNow() / 1000);
+    const { items, predictedEnd } = window.GV.liveAgenda(view.agenda, view.session.goals_at, channel.serverNow() / 1000);
     const done = items.filter((i) => i.status === "done").length;
     const coming = items.filter((i) => i.status !== "done");
     const shown = coming.slice(0, MAX_AGENDA);
@@ -119,7 +119,7 @@
       setText(row.querySelector(".agenda-title"), item.title);
       setText(row.querySelector(".agenda-note"), item.status === "pending" && !item.fits ? "If time allows" : "");
     });
-    setText($("predicted-end"), window.Staff.predictedEndText(items, view.session));
+    setText($("predicted-end"), window.Staff.predictedEndText(predictedEnd, view.session));
   }
 
   function makeAgendaRow() {

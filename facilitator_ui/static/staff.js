@@ -187,26 +187,8 @@
     return "Keep going: " + vote.keep_going + " · Move on: " + vote.move_on;
   }
 
-  // The server predicts pending topics' times when it last sent the agenda; while the
-  // current topic overruns nothing is sent, so redo the same sum against the live clock.
-  function predictedAgenda(agenda, session, nowSeconds) {
-    let clock = nowSeconds;
-    return agenda.items.map((item) => {
-      if (item.status === "current") {
-        clock = Math.max(item.ends_at, nowSeconds);
-        return item;
-      }
-      if (item.status !== "pending") return item;
-      const start = clock;
-      clock += item.minutes * 60;
-      return Object.assign({}, item, { planned_start: start, planned_end: clock, fits: clock <= session.goals_at });
-    });
-  }
-
   // When discussion should end as things stand, against when goal setting is planned.
-  function predictedEndText(items, session) {
-    const last = items[items.length - 1];
-    const end = last && (last.planned_end || last.ends_at || last.ended_at);
+  function predictedEndText(end, session) {
     if (!end) return "";
     const { clockTime } = window.GV;
     return "Discussion predicted to end " + clockTime(end) + " · goals planned at " + clockTime(session.goals_at);
@@ -223,6 +205,6 @@
 
   window.Staff = {
     start, setText, show, syncList, syncOptions, run, setDisabled, setLabel, capitalise, plural,
-    duration, numbersText, topicClock, tallyText, predictedAgenda, predictedEndText, strategyMeta,
+    duration, numbersText, topicClock, tallyText, predictedEndText, strategyMeta,
   };
 })();

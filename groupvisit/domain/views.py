@@ -17,13 +17,13 @@ from .state import Encounter, Goal, Numbers, SessionState
 View = dict[str, Any]
 
 
-def view_for(state: SessionState, viewer: Actor, now: float) -> View:
-    """The whole view of `viewer` at time `now`."""
+def view_for(state: SessionState, viewer: Actor) -> View:
+    """The whole view of `viewer`. It does not depend on the clock: screens count down themselves."""
     view: View = {
         "viewer": {"role": viewer.role.value, "id": viewer.id, "name": viewer.name},
         "session": session_section(state),
         "topics": topics_section(state, viewer),
-        "agenda": agenda_section(state, viewer, now),
+        "agenda": agenda_section(state, viewer),
         "strategies": strategies_section(state, viewer),
         "shared_goals": shared_goals_section(state),
     }
@@ -69,10 +69,11 @@ def topics_section(state: SessionState, viewer: Actor) -> list[dict[str, Any]]:
     return rows
 
 
-def agenda_section(state: SessionState, viewer: Actor, now: float) -> dict[str, Any]:
-    """The agenda with each topic's planned start and end, as the clock stands at `now`."""
+def agenda_section(state: SessionState, viewer: Actor) -> dict[str, Any]:
+    """The agenda with each pending topic's planned start and end, as if the current topic
+    ends on time; a screen shifts them by however long the current topic runs over."""
     titles = {t.id: t.title for t in state.topics.values()}
-    clock = now
+    clock = state.phase_opened_at
     items = []
     current = state.current_item()
     for item in state.agenda:
@@ -83,7 +84,7 @@ def agenda_section(state: SessionState, viewer: Actor, now: float) -> dict[str, 
         }
         if item.status == "current":
             assert item.ends_at is not None
-            clock = max(item.ends_at, now)
+            clock = item.ends_at
         elif item.status == "pending":
             row["planned_start"] = clock
             clock += item.minutes * 60

@@ -39,7 +39,7 @@ class LiveScreen:
 
     async def send_snapshot(self) -> None:
         now = self.sessions.clock.now()
-        self.sent_view = view_for(self.live.state, self.actor, now)
+        self.sent_view = view_for(self.live.state, self.actor)
         self.sent_seq = self.live.state.seq
         await self.send(protocol.snapshot_frame(self.sent_seq, now, self.sent_view))
 
@@ -53,7 +53,7 @@ class LiveScreen:
             if not missed:
                 return
             now = self.sessions.clock.now()
-            view = view_for(self.live.state, self.actor, now)
+            view = view_for(self.live.state, self.actor)
             changed = {name: part for name, part in view.items() if self.sent_view.get(name) != part}
             self.sent_view = view
             last_seq = missed[-1][0]

@@ -448,19 +448,25 @@
         setText(button.querySelector(".choice-tally"), plural(current.room_vote[choice] || 0, "vote", "votes"));
       }
     }
-    syncList($("agenda-list"), agenda.items, (item) => item.topic_id, createAgendaItem, (row, item) => {
+    tick();
+  }
+
+  // Planned times slip while the current topic runs over, so this runs every second too.
+  function renderAgendaList(view) {
+    const { items } = GV.liveAgenda(view.agenda, view.session.goals_at, channel.serverNow() / 1000);
+    syncList($("agenda-list"), items, (item) => item.topic_id, createAgendaItem, (row, item) => {
       row.dataset.status = item.status;
       setText(row.refs.mark, item.status === "current" ? "▶" : item.status === "done" ? "✓" : "•");
       setText(row.refs.title, item.title);
       setText(row.refs.when, agendaWhen(item));
     });
-    tick();
   }
 
   // Every second: the countdown, from the server's clock; the room vote once time is up.
   function tick() {
     const view = channel && channel.view;
     const current = view && view.agenda && view.agenda.current;
+    if (view && view.agenda) renderAgendaList(view);
     if (!current) {
       timeWasUp = false;
       return;

@@ -330,7 +330,7 @@ MOST_MOVES = {Phase.CHECK_IN: 8, Phase.AGENDA: 12, Phase.DISCUSSION: 20, Phase.G
 
 
 def assert_projector_sees_nothing_private(s: CheckedSession) -> None:
-    projector = view_for(s.state, PROJECTOR, s.now)
+    projector = view_for(s.state, PROJECTOR)
     assert not {"people", "queue", "me", "numbers", "request", "note", "goal", "evaluation"} & keys_in(projector)
 
 
@@ -365,4 +365,4 @@ def test_replay_equals_live_state_and_decide_is_pure_through_a_whole_session(dat
     assert s.replays_through_json()
     assert all(visible_event(e, PROJECTOR) is None for e in s.log if e.audience == "private")
     for viewer in ACTORS:
-        json.dumps(view_for(s.state, viewer, s.now))
+        json.dumps(view_for(s.state, viewer))

@@ -60,7 +60,7 @@ def full() -> FullSession:
 
 
 def view(full: FullSession, viewer: Actor) -> dict[str, Any]:
-    result = view_for(full.s.state, viewer, full.s.now)
+    result = view_for(full.s.state, viewer)
     json.dumps(result)  # every view is plain JSON
     return result
 
@@ -224,7 +224,7 @@ def test_a_strategy_staff_captured_for_nobody_shows_no_one_as_its_author() -> No
     for viewer in (PROJECTOR, bob):
         seen = visible_event(captured, viewer)
         assert seen is not None and (seen["author_id"], seen["captured_by"]) == ("", "")
-    assert view_for(s.state, PROJECTOR, s.now)["strategies"][0]["by"] is None
+    assert view_for(s.state, PROJECTOR)["strategies"][0]["by"] is None
 
 
 # --- the queue's order --------------------------------------------------------------
@@ -244,10 +244,10 @@ def test_queue_order_puts_someone_whose_top_topic_is_under_discussion_behind_the
     s.open(Phase.DISCUSSION)
     assert s.current_topic() == sleep
     assert [e.participant_id for e in queue_order(s.state)] == [bob.id, cy.id, ann.id]
-    assert view_for(s.state, DR1, s.now)["queue"]["waiting"][-1]["in_top_topic"] is True
+    assert view_for(s.state, DR1)["queue"]["waiting"][-1]["in_top_topic"] is True
     s.run(c.NextTopic())  # Food: Bob's top topic, not Ann's
     assert [e.participant_id for e in queue_order(s.state)] == [ann.id, cy.id, bob.id]
-    assert view_for(s.state, ann, s.now)["me"]["visit"]["position"] == 1
+    assert view_for(s.state, ann)["me"]["visit"]["position"] == 1
 
 
 def test_queue_order_is_first_come_first_served_outside_discussion() -> None:
@@ -268,9 +268,23 @@ def test_the_agenda_plans_pending_topics_after_the_current_one_and_flags_what_do
         s.propose(title)
     s.now = s.state.goals_at - 12 * 60  # room for 8 + 4 minutes
     s.open(Phase.DISCUSSION)
-    agenda = view_for(s.state, PROJECTOR, s.now)["agenda"]
+    agenda = view_for(s.state, PROJECTOR)["agenda"]
     current, food, stress = agenda["items"]
     assert current["status"] == "current" and "planned_start" not in current
     assert (food["planned_start"], food["planned_end"], food["fits"]) == (s.now + 8 * 60, s.state.goals_at, True)
     assert (stress["planned_start"], stress["fits"]) == (s.state.goals_at, False)
     assert agenda["current"]["next_extension_minutes"] == 4
+
+
+def test_an_extension_moves_every_pending_topic_by_its_minutes() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    for title in ("Sleep", "Food"):
+        s.propose(title)
+    s.open(Phase.DISCUSSION)
+    before = view_for(s.state, PROJECTOR)["agenda"]["items"][1]["planned_start"]
+    s.tick(8)
+    s.run(c.ExtendTopic())
+    after = view_for(s.state, PROJECTOR)["agenda"]
+    assert after["items"][1]["planned_start"] == before + 4 * 60
+    assert after["predicted_end"] == before + 12 * 60

@@ -183,5 +183,23 @@
     return minutes + ":" + String(seconds).padStart(2, "0");
   }
 
-  window.GV = { config, connect, el, clockTime, countdown };
+  // The server plans pending topics as if the current one ends on time; while it runs over,
+  // every later topic slips by the same amount. Returns the agenda's items and predicted end, shifted.
+  function liveAgenda(agenda, goalsAt, nowSeconds) {
+    const current = agenda.current;
+    const overrun = current ? Math.max(0, nowSeconds - current.ends_at) : 0;
+    const items = agenda.items.map((item) => {
+      if (item.status !== "pending") return item;
+      const plannedEnd = item.planned_end + overrun;
+      return Object.assign({}, item, {
+        planned_start: item.planned_start + overrun,
+        planned_end: plannedEnd,
+        fits: plannedEnd <= goalsAt,
+      });
+    });
+    const predictedEnd = agenda.predicted_end === null ? null : agenda.predicted_end + overrun;
+    return { items, predictedEnd };
+  }
+
+  window.GV = { config, connect, el, clockTime, countdown, liveAgenda };
 })();

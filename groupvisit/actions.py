@@ -15,7 +15,7 @@ from .domain.commands import Command
 from .domain.errors import Refused
 from .domain.events import Event
 from .hub import Hub, Notice
-from .store import SeqConflict, Store, Stored
+from .store import DuplicateCommand, SeqConflict, Store, Stored
 
 RECENT_LIMIT = 2000
 CONFLICT_RETRIES = 10
@@ -47,6 +47,14 @@ class UnknownSession(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """A command that took effect: the seq of its last event; `duplicate` if it had already run."""
+
+    seq: int
+    duplicate: bool = False
+
+
 class Sessions:
     """The live sessions this process serves."""
 
@@ -71,22 +79,33 @@ class Sessions:
             return
         live.fold(await self.store.events(live.state.session_id, after=live.state.seq))
 
-    async def execute(self, session_id: str, command: Command, actor: Actor,
-                      credential_token: str | None = None) -> list[Stored]:
-        """Decide and commit `command`; raises `Refused` and stores nothing when not allowed."""
+    async def execute(self, session_id: str, command: Command, actor: Actor, *, command_id: str | None = None,
+                      credential_token: str | None = None) -> Accepted:
+        """Decide and commit `command`; raises `Refused` and stores nothing when not allowed.
+
+        A `command_id` that already ran in this session is not run again: its original
+        result comes back, marked as a duplicate.
+        """
         live = await self.get(session_id)
         async with live.lock:
+            if command_id is not None:
+                earlier = await self.store.command_seq(session_id, command_id)
+                if earlier is not None:
+                    return Accepted(earlier, duplicate=True)
             for _ in range(CONFLICT_RETRIES):
                 events: list[Event] = decide(live.state, command, actor, self.clock.now())
                 try:
-                    stored = await self.store.append(session_id, live.state.seq, events, credential_token)
+                    stored = await self.store.append(session_id, live.state.seq, events, credential_token, command_id)
                 except SeqConflict:
                     await self.catch_up(live)
                     continue
+                except DuplicateCommand as duplicate:  # the same command, run by another process meanwhile
+                    await self.catch_up(live)
+                    return Accepted(duplicate.seq, duplicate=True)
                 live.fold(stored)
                 break
             else:
                 raise Refused("the session is too busy right now: please try again", "busy")
         # Published only after the commit: a failed write tells nobody anything.
         await self.hub.publish(Notice(session_id, stored[-1][0]))
-        return stored
+        return Accepted(stored[-1][0])

@@ -6,12 +6,14 @@ import socket
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
 
 from .app import create_app
 from .demo import seed
-from .settings import DEFAULT_DATA_DIR, Settings, database_url
+from .settings import DEFAULT_DATA_DIR, Settings, SettingsError, database_url
 from .store import Store
 
 
@@ -31,8 +33,8 @@ def parser() -> argparse.ArgumentParser:
     for name, help_text in (("demo", "seed a demo clinic with today's session and serve it"),
                             ("serve", "serve the sessions in the database (no demo data)")):
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-        sub.add_argument("--port", type=port_number, default=8000, help="port to listen on; 0 picks a free one (default 8000)")
+        sub.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+        sub.add_argument("--port", type=port_number, help="port to listen on; 0 picks a free one (default 8000)")
         sub.add_argument("--db", help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
         sub.add_argument("--public-url", default="", help="the address people's devices use, for the join QR code")
     return root
@@ -46,8 +48,10 @@ def free_port(host: str) -> int:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     settings = Settings.from_env()
-    port = args.port or free_port(args.host)
-    settings = replace(settings, host=args.host, port=port, public_url=args.public_url or settings.public_url)
+    host = args.host or settings.host
+    port = settings.port if args.port is None else args.port
+    settings = replace(settings, host=host, port=port or free_port(host),
+                       public_url=args.public_url or settings.public_url)
     if args.db:
         settings = replace(settings, database_url=database_url(args.db))
     return settings
@@ -72,17 +76,27 @@ async def demo(settings: Settings) -> None:
     await serve(settings, store)
 
 
+def uvicorn_config(app: Starlette, settings: Settings, **options: Any) -> uvicorn.Config:
+    """How every groupvisit server runs: no per-message compression (it halves fan-out and is a
+    compression oracle), the message size limit, pings that find vanished screens."""
+    return uvicorn.Config(app, host=settings.host, port=settings.port, ws_per_message_deflate=False,
+                          ws_max_size=settings.ws_max_size, ws_ping_interval=settings.ws_ping_interval,
+                          ws_ping_timeout=settings.ws_ping_timeout, **options)
+
+
 async def serve(settings: Settings, store: Store | None = None) -> None:
     app = create_app(settings, store=store)
-    config = uvicorn.Config(app, host=settings.host, port=settings.port, ws_per_message_deflate=False,
-                            ws_max_size=settings.ws_max_size, log_level="info",
-                            access_log=False)  # request lines would carry the screens' link keys
-    await uvicorn.Server(config).serve()
+    # No access log: request lines would carry the screens' link keys.
+    await uvicorn.Server(uvicorn_config(app, settings, log_level="info", access_log=False)).serve()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = settings_from(args)
+    try:
+        settings = settings_from(args)
+    except SettingsError as error:
+        print(f"groupvisit: {error}", file=sys.stderr)
+        return 2
     ensure_folder(settings)
     try:
         asyncio.run(demo(settings) if args.command == "demo" else serve(settings))

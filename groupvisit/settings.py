@@ -1,10 +1,16 @@
 """All configuration, read in one place: environment variables, then command-line flags."""
 
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DATA_DIR = Path("groupvisit-data")
+
+
+class SettingsError(ValueError):
+    """A setting with a value that cannot be used; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -15,6 +21,14 @@ class Settings:
     public_url: str = ""  # how people's devices reach the server, for the join QR code; defaults to host:port
     hub_url: str = "memory://"
     ws_max_size: int = 64 * 1024
+    # A screen whose network vanished is dropped after about interval + timeout seconds.
+    ws_ping_interval: float = 20.0
+    ws_ping_timeout: float = 20.0
+    outgoing_limit: int = 256  # frames waiting for one screen before it is cut off (it then catches up)
+    rate_per_second: float = 20.0  # per connection; far above what a person does
+    rate_burst: int = 60
+    abuse_limit: int = 20  # bad messages within a minute before the connection is closed
+    test_ack_delay: float = 0.0  # a test hook: a pause between committing a command and acknowledging it
 
     @property
     def base_url(self) -> str:
@@ -24,18 +38,50 @@ class Settings:
         return f"http://{host}:{self.port}"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Settings from `GROUPVISIT_<NAME>` variables; `SettingsError` names a bad one."""
         env = os.environ if environ is None else environ
-        settings = cls()
-        if "GROUPVISIT_DB" in env:
-            settings = replace(settings, database_url=database_url(env["GROUPVISIT_DB"]))
-        if "GROUPVISIT_PUBLIC_URL" in env:
-            settings = replace(settings, public_url=env["GROUPVISIT_PUBLIC_URL"])
-        if "GROUPVISIT_HUB" in env:
-            settings = replace(settings, hub_url=env["GROUPVISIT_HUB"])
-        return settings
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            variable = ENV_NAMES.get(spec.name, f"GROUPVISIT_{spec.name.upper()}")
+            if variable in env:
+                values[spec.name] = parse(variable, env[variable], PARSERS.get(spec.name, str))
+        return replace(cls(), **values)
 
 
 def database_url(value: str) -> str:
     """A database URL, or a file path meaning SQLite."""
     return value if "://" in value else f"sqlite:///{Path(value)}"
+
+
+def positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def check(text: str) -> Any:
+        value = kind(text)
+        if value <= 0:
+            raise ValueError("must be more than 0")
+        return value
+
+    return check
+
+
+def not_negative(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
+
+
+def parse(variable: str, text: str, kind: Callable[[str], Any]) -> Any:
+    try:
+        return kind(text)
+    except ValueError as error:
+        raise SettingsError(f"{variable}={text!r} is not usable: {error}") from None
+
+
+ENV_NAMES = {"database_url": "GROUPVISIT_DB", "hub_url": "GROUPVISIT_HUB", "outgoing_limit": "GROUPVISIT_OUTGOING_LIMIT"}
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "database_url": database_url, "port": int, "ws_max_size": positive(int),
+    "ws_ping_interval": positive(float), "ws_ping_timeout": positive(float), "outgoing_limit": positive(int),
+    "rate_per_second": positive(float), "rate_burst": positive(int), "abuse_limit": positive(int),
+    "test_ack_delay": not_negative,
+}

@@ -1,5 +1,5 @@
 """Storage: the only package that talks to the database."""
 
-from .store import SeqConflict, Stored, Store
+from .store import DuplicateCommand, SeqConflict, Stored, Store
 
-__all__ = ["SeqConflict", "Store", "Stored"]
+__all__ = ["DuplicateCommand", "SeqConflict", "Store", "Stored"]

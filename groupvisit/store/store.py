@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 
 from ..domain.events import Event, ParticipantJoined, SessionScheduled, event_from_dict
 from .keys import key_hash, new_id, new_join_code
-from .tables import CredentialRow, EventRow, SessionRow, StaffRow
+from .tables import CommandRow, CredentialRow, EventRow, SessionRow, StaffRow
 
 T = TypeVar("T")
 Stored = tuple[int, Event]
@@ -26,6 +26,14 @@ Stored = tuple[int, Event]
 
 class SeqConflict(Exception):
     """Another writer appended to the session first: reload and decide again."""
+
+
+class DuplicateCommand(Exception):
+    """The command id was already run in this session; `seq` is where its events ended."""
+
+    def __init__(self, seq: int) -> None:
+        super().__init__(seq)
+        self.seq = seq
 
 
 def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -118,15 +126,21 @@ class Store:
     # The event log
 
     async def append(self, session_id: str, after_seq: int, events: Sequence[Event],
-                     credential_token: str | None = None) -> list[Stored]:
+                     credential_token: str | None = None, command_id: str | None = None) -> list[Stored]:
         """Store `events` as `after_seq + 1, ...` in one transaction; `SeqConflict` if the log moved on.
 
-        With `credential_token`, the device that joined is bound to its new participant
-        in the same transaction.
+        With `command_id`, the command is remembered with its result in the same transaction
+        (`DuplicateCommand` if it already ran). With `credential_token`, the device that joined
+        is bound to its new participant in the same transaction.
         """
 
         def work(db: Session) -> list[Stored]:
             last = after_seq + len(events)
+            if command_id is not None:
+                earlier = db.get(CommandRow, (session_id, command_id))
+                if earlier is not None:
+                    raise DuplicateCommand(earlier.seq)
+                db.add(CommandRow(session_id=session_id, command_id=command_id, seq=last))
             moved = db.exec(update(SessionRow).where(SessionRow.id == session_id, SessionRow.last_seq == after_seq)
                             .values(last_seq=last))
             if moved.rowcount != 1:
@@ -141,10 +155,19 @@ class Store:
                                          participant_id=ev.participant_id))
             try:
                 db.commit()
-            except IntegrityError:
+            except IntegrityError:  # another process wrote the same seq or command id first
                 db.rollback()
                 raise SeqConflict(session_id) from None
             return stored
+
+        return await self.run(work)
+
+    async def command_seq(self, session_id: str, command_id: str) -> int | None:
+        """Where the events of an already-run command ended, or None if it never ran."""
+
+        def work(db: Session) -> int | None:
+            row = db.get(CommandRow, (session_id, command_id))
+            return None if row is None else row.seq
 
         return await self.run(work)
 

@@ -48,3 +48,14 @@ class CredentialRow(SQLModel, table=True):
     token_hash: str = Field(primary_key=True)
     session_id: str = Field(foreign_key="sessions.id", index=True)
     participant_id: str
+
+
+class CommandRow(SQLModel, table=True):
+    """A command a screen sent, by the id the screen gave it, and the last seq it caused:
+    written with its events, so a command re-sent after a lost ack is not run twice."""
+
+    __tablename__ = "commands"
+
+    session_id: str = Field(primary_key=True, foreign_key="sessions.id")
+    command_id: str = Field(primary_key=True)
+    seq: int

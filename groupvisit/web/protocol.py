@@ -126,8 +126,12 @@ def event_frame(seq: int, now: float, event: dict[str, Any] | None, view: dict[s
     return {"type": "event", "seq": seq, "now": now, "event": event, "view": view}
 
 
-def ack_frame(command_id: str, seq: int) -> dict[str, Any]:
-    return {"type": "ack", "id": command_id, "seq": seq}
+def ack_frame(command_id: str, seq: int, duplicate: bool = False) -> dict[str, Any]:
+    """`seq` is where the command's events ended; `duplicate` when it had already run (not run again)."""
+    frame: dict[str, Any] = {"type": "ack", "id": command_id, "seq": seq}
+    if duplicate:
+        frame["duplicate"] = True
+    return frame
 
 
 def error_frame(command_id: str | None, code: str, reason: str) -> dict[str, Any]:

@@ -1,10 +1,15 @@
 """One websocket per screen: a snapshot, then every event in order, and commands with acks.
 
-Each connection is a receive loop and a send loop in one task group; whichever ends
-first ends the other. Subscribe, then read, then drain: nothing falls in between.
+Each connection runs three loops in one task group: receive (commands), pump (events
+for this screen) and write (its bounded outbox to the network); whichever ends first
+ends the others. Subscribe, then read, then drain: nothing falls in between. Nothing a
+connection does waits on another screen's network.
 """
 
+import asyncio
 import json
+import time
+from collections import deque
 from typing import Any
 
 import anyio
@@ -15,60 +20,97 @@ from ..domain import Actor
 from ..domain.errors import Refused
 from ..domain.views import View, view_for, visible_event
 from ..hub import Overflowed, Subscription
+from ..settings import Settings
 from . import protocol
 from .access import PARTICIPANT_COOKIE, AccessDenied, Screen, screen_actor
 
-CLOSE_REFUSED = 4403  # access refused: the client stops retrying
+CLOSE_REFUSED = 4403  # sent before accept, so the client sees HTTP 403 at the handshake
+CLOSE_POLICY = 1008  # kept sending invalid messages
+CLOSE_BEHIND = 1013  # fell too far behind: reconnect with `since` to catch up
+ABUSE_WINDOW = 60.0
+CLOSE_TIMEOUT = 2.0
+
+
+class Cutoff(Exception):
+    """End this connection with `code`; the client decides from it whether to come back."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+class RateLimit:
+    """A token bucket: `rate` messages a second on average, `burst` at once."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.tokens, self.at = float(burst), time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 class LiveScreen:
     """One connected screen and what it has been sent."""
 
-    def __init__(self, websocket: WebSocket, sessions: Sessions, live: LiveSession, actor: Actor) -> None:
+    def __init__(self, websocket: WebSocket, sessions: Sessions, live: LiveSession, actor: Actor,
+                 settings: Settings) -> None:
         self.websocket, self.sessions, self.live, self.actor = websocket, sessions, live, actor
+        self.settings = settings
+        self.outbox: asyncio.Queue[str] = asyncio.Queue(settings.outgoing_limit)
+        self.limit = RateLimit(settings.rate_per_second, settings.rate_burst)
+        self.bad: deque[float] = deque()
         self.sent_seq = 0
         self.sent_view: View = {}
-        self.send_lock = anyio.Lock()
 
-    async def send(self, frame: dict[str, Any]) -> None:
-        await self.websocket.send_text(json.dumps(frame, separators=(",", ":")))
+    def send(self, frame: dict[str, Any]) -> None:
+        """Queue a frame; a screen too far behind is cut off rather than allowed to grow memory."""
+        try:
+            self.outbox.put_nowait(json.dumps(frame, separators=(",", ":")))
+        except asyncio.QueueFull:
+            raise Cutoff(CLOSE_BEHIND, "this screen fell behind: reconnect to catch up") from None
 
-    async def snapshot(self) -> None:
-        async with self.send_lock:
-            await self.send_snapshot()
+    async def write(self) -> None:
+        while True:
+            await self.websocket.send_text(await self.outbox.get())
 
-    async def send_snapshot(self) -> None:
-        now = self.sessions.clock.now()
+    def snapshot(self) -> None:
         self.sent_view = view_for(self.live.state, self.actor)
         self.sent_seq = self.live.state.seq
-        await self.send(protocol.snapshot_frame(self.sent_seq, now, self.sent_view))
+        self.send(protocol.snapshot_frame(self.sent_seq, self.sessions.clock.now(), self.sent_view))
 
-    async def flush(self) -> None:
-        """Send every event after the last one sent; the view sections that changed ride on the last."""
-        async with self.send_lock:
-            missed = self.live.since(self.sent_seq)
-            if missed is None:  # older than what is held in memory: start over from a snapshot
-                await self.send_snapshot()
-                return
-            if not missed:
-                return
-            now = self.sessions.clock.now()
-            view = view_for(self.live.state, self.actor)
-            changed = {name: part for name, part in view.items() if self.sent_view.get(name) != part}
-            self.sent_view = view
-            last_seq = missed[-1][0]
-            for seq, event in missed:
-                await self.send(protocol.event_frame(seq, now, visible_event(event, self.actor),
-                                                     changed if seq == last_seq else {}))
-                self.sent_seq = seq
+    def flush(self) -> None:
+        """Queue every event after the last one sent; the view sections that changed ride on the last.
+
+        More than the outbox could take at once, or events no longer held, and a snapshot goes instead.
+        """
+        missed = self.live.since(self.sent_seq)
+        if missed is None or len(missed) > self.settings.outgoing_limit // 2:
+            self.snapshot()
+            return
+        if not missed:
+            return
+        view = view_for(self.live.state, self.actor)
+        changed = {name: part for name, part in view.items() if self.sent_view.get(name) != part}
+        self.sent_view = view
+        now, last_seq = self.sessions.clock.now(), missed[-1][0]
+        for seq, event in missed:
+            self.send(protocol.event_frame(seq, now, visible_event(event, self.actor), changed if seq == last_seq else {}))
+            self.sent_seq = seq
 
     async def start(self, since: int | None) -> None:
         await self.sessions.catch_up(self.live)
-        if since is None or since > self.live.state.seq or self.live.since(since) is None:
-            await self.snapshot()
+        if since is None or since > self.live.state.seq:
+            self.snapshot()
         else:
             self.sent_seq = since
-            await self.flush()
+            self.flush()
 
     async def pump(self, subscription: Subscription) -> None:
         while True:
@@ -76,10 +118,20 @@ class LiveScreen:
                 notice = await subscription.get()
             except Overflowed:
                 await self.sessions.catch_up(self.live)
-                await self.snapshot()
+                self.snapshot()
                 continue
             await self.sessions.catch_up(self.live, notice.seq)
-            await self.flush()
+            self.flush()
+
+    def refuse(self, error: protocol.ProtocolError) -> None:
+        """An error frame for a bad message; a client that keeps sending them is cut off."""
+        self.send(protocol.error_frame(error.command_id, error.code, error.reason))
+        now = time.monotonic()
+        self.bad.append(now)
+        while self.bad and self.bad[0] < now - ABUSE_WINDOW:
+            self.bad.popleft()
+        if len(self.bad) > self.settings.abuse_limit:
+            raise Cutoff(CLOSE_POLICY, "too many invalid messages")
 
     async def receive(self) -> None:
         while True:
@@ -87,22 +139,29 @@ class LiveScreen:
             if frame["type"] == "websocket.disconnect":
                 raise WebSocketDisconnect(frame.get("code", 1000))
             try:
+                if not self.limit.allow():
+                    raise protocol.ProtocolError("rate_limited", "too many messages at once: slow down")
                 message = protocol.parse(frame.get("text"))
             except protocol.ProtocolError as error:
-                await self.send(protocol.error_frame(error.command_id, error.code, error.reason))
+                self.refuse(error)
                 continue
             if isinstance(message, protocol.SnapshotRequest):
-                await self.snapshot()
+                self.snapshot()
                 continue
-            session_id = self.live.state.session_id
-            try:
-                stored = await self.sessions.execute(session_id, message.command, self.actor)
-            except Refused as refused:
-                await self.flush()  # show the state that led to the refusal before the refusal itself
-                await self.send(protocol.error_frame(message.id, refused.code, refused.reason))
-                continue
-            await self.flush()  # the screen sees the effect of its own command before the ack
-            await self.send(protocol.ack_frame(message.id, stored[-1][0]))
+            await self.command(message)
+
+    async def command(self, message: protocol.CommandMessage) -> None:
+        try:
+            accepted = await self.sessions.execute(self.live.state.session_id, message.command, self.actor,
+                                                   command_id=message.id)
+        except Refused as refused:
+            self.flush()  # show the state that led to the refusal before the refusal itself
+            self.send(protocol.error_frame(message.id, refused.code, refused.reason))
+            return
+        self.flush()  # the screen sees the effect of its own command before the ack
+        if self.settings.test_ack_delay:
+            await anyio.sleep(self.settings.test_ack_delay)
+        self.send(protocol.ack_frame(message.id, accepted.seq, accepted.duplicate))
 
 
 def since_param(websocket: WebSocket) -> int | None:
@@ -126,15 +185,23 @@ def live_socket(screen: Screen):  # type: ignore[no-untyped-def]
             await websocket.close(code=CLOSE_REFUSED)  # before accept: the handshake gets HTTP 403
             return
         await websocket.accept()
-        connection = LiveScreen(websocket, sessions, live, actor)
+        connection = LiveScreen(websocket, sessions, live, actor, websocket.state.settings)
         try:
             async with sessions.hub.subscribe(session_id) as subscription:
                 await connection.start(since_param(websocket))
                 async with anyio.create_task_group() as group:
+                    group.start_soon(connection.write)
                     group.start_soon(connection.pump, subscription)
                     await connection.receive()
-                    group.cancel_scope.cancel()
         except* (WebSocketDisconnect, WebSocketDisconnected):
-            pass  # the screen went away; the task group has already stopped its other loop
+            pass  # the screen went away; the task group has already stopped its other loops
+        except* Cutoff as cut:
+            reason = cut.exceptions[0]
+            assert isinstance(reason, Cutoff)
+            with anyio.move_on_after(CLOSE_TIMEOUT):  # a stalled screen must not hold this task
+                try:
+                    await websocket.close(code=reason.code, reason=reason.reason)
+                except (WebSocketDisconnect, WebSocketDisconnected, RuntimeError):
+                    pass
 
     return endpoint

@@ -4,11 +4,14 @@ import asyncio
 import socket
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from groupvisit.app import create_app
+from groupvisit.cli import uvicorn_config
 from groupvisit.clock import Clock
 from groupvisit.settings import Settings
 
@@ -25,15 +28,16 @@ def bound_socket(port: int = 0) -> socket.socket:
 class LiveServer:
     """`start()` serves the app on a free port; `stop()` shuts it down as a deploy would; start again to restart."""
 
-    def __init__(self, db_path: Path, clock: Clock) -> None:
-        self.db_path, self.clock = db_path, clock
+    def __init__(self, db_path: Path, clock: Clock, **overrides: Any) -> None:
+        self.db_path, self.clock, self.overrides = db_path, clock, overrides
         self.port = 0
         self.server: uvicorn.Server | None = None
         self.thread: threading.Thread | None = None
 
     @property
     def settings(self) -> Settings:
-        return Settings(database_url=f"sqlite:///{self.db_path}", host="127.0.0.1", port=self.port)
+        return replace(Settings(database_url=f"sqlite:///{self.db_path}", host="127.0.0.1", port=self.port),
+                       **self.overrides)
 
     @property
     def http(self) -> str:
@@ -46,8 +50,7 @@ class LiveServer:
     def start(self) -> None:
         sock = bound_socket(self.port)
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(create_app(self.settings, clock=self.clock), ws_per_message_deflate=False,
-                                ws_max_size=self.settings.ws_max_size, log_level="warning", lifespan="on")
+        config = uvicorn_config(create_app(self.settings, clock=self.clock), self.settings, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
         self.thread.start()

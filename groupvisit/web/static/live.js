@@ -58,21 +58,34 @@
       socket.addEventListener("open", () => {
         attempt = 0;
         opened = true;
-        setStatus("live");
+        setStatus(ended() ? "ended" : "live");
+        // Commands still waiting for their ack go again with the same ids: the server runs
+        // each id once and answers a repeat with the original result.
+        for (const entry of pending.values()) socket.send(entry.frame);
       });
       socket.addEventListener("message", (msg) => receive(JSON.parse(msg.data)));
       socket.addEventListener("close", (event) => closed(event));
     }
 
+    function ended() {
+      return Boolean(channel.view && channel.view.session && channel.view.session.phase === "closed");
+    }
+
+    function stop(status, reason) {
+      stopped = true;
+      for (const entry of pending.values()) entry.reject({ code: status, reason });
+      pending.clear();
+      setStatus(status, reason);
+    }
+
     function closed(event) {
-      for (const [id, entry] of pending) {
-        entry.reject({ code: "disconnected", reason: "the connection dropped: please try again" });
-        pending.delete(id);
-      }
       if (stopped) return;
+      if (ended()) {
+        stop("ended", "the session has ended");
+        return;
+      }
       if (event.code === 1008) {
-        stopped = true;
-        setStatus("refused", event.reason || "this screen's access was refused");
+        stop("refused", event.reason || "this screen's access was refused");
         return;
       }
       if (!opened) {
@@ -80,8 +93,7 @@
         fetch(window.location.href, { method: "HEAD", cache: "no-store" })
           .then((response) => {
             if (response.status === 403 || response.status === 404 || response.redirected) {
-              stopped = true;
-              setStatus("refused", "this screen's access was refused: open the link you were given again");
+              stop("refused", "this screen's access was refused: open the link you were given again");
             } else {
               retry();
             }
@@ -108,7 +120,7 @@
       if (msg.type === "snapshot") {
         channel.view = msg.view;
         channel.seq = msg.seq;
-        setStatus("live");
+        setStatus(ended() ? "ended" : "live");
         handlers.onView(channel.view, Object.keys(msg.view), msg);
       } else if (msg.type === "event") {
         if (channel.seq === null || msg.seq <= channel.seq) return; // already applied
@@ -119,6 +131,7 @@
         }
         channel.seq = msg.seq;
         Object.assign(channel.view, msg.view || {});
+        if (ended() && channel.status !== "ended") setStatus("ended", "the session has ended");
         if (msg.event) handlers.onEvent(msg.event, msg);
         handlers.onView(channel.view, Object.keys(msg.view || {}), msg);
       } else if (msg.type === "ack") {
@@ -138,16 +151,18 @@
       }
     }
 
-    // Resolves with the ack, rejects with {code, reason}.
+    // Resolves with the ack, rejects with {code, reason}. While the connection is down the
+    // command waits (in memory only: tablets are shared) and goes as soon as it is back.
     function send(name, args) {
       return new Promise((resolve, reject) => {
-        if (!socket || socket.readyState !== WebSocket.OPEN) {
-          reject({ code: "disconnected", reason: "not connected right now: please try again in a moment" });
+        if (stopped) {
+          reject({ code: channel.status, reason: "this screen is no longer connected" });
           return;
         }
         const id = commandId();
-        pending.set(id, { resolve, reject });
-        socket.send(JSON.stringify({ type: "command", id, name, args: args || {} }));
+        const frame = JSON.stringify({ type: "command", id, name, args: args || {} });
+        pending.set(id, { frame, resolve, reject });
+        if (socket && socket.readyState === WebSocket.OPEN) socket.send(frame);
       });
     }
 

@@ -124,3 +124,13 @@ async def test_pages_carry_security_headers_and_are_never_cached(clinic: Clinic)
     assert page.headers["cache-control"] == "no-store"
     script = await get(clinic, "/static/common/live.js")
     assert script.status_code == 200 and "no-store" not in script.headers.get("cache-control", "")
+
+
+@pytest.mark.asyncio
+async def test_a_websocket_from_a_foreign_origin_is_refused_at_the_handshake(clinic: Clinic) -> None:
+    url = clinic.screen_url("console", clinic.facilitator_key)
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(url, origin="http://evil.example")  # type: ignore[arg-type]
+    assert refused.value.response.status_code == 403
+    own = await websockets.connect(url, origin=clinic.server.http)  # type: ignore[arg-type]
+    await own.close()

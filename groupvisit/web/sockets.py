@@ -164,6 +164,19 @@ class LiveScreen:
         self.send(protocol.ack_frame(message.id, accepted.seq, accepted.duplicate))
 
 
+def same_origin(websocket: WebSocket, settings: Settings) -> bool:
+    """A browser always says where the page came from; only this server's own pages may connect.
+    (A client without an Origin is not a browser, so no one else's page can drive it.)"""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    host = websocket.headers.get("host", "")
+    allowed = {f"http://{host}", f"https://{host}"}
+    if settings.public_url:
+        allowed.add(settings.public_url.rstrip("/"))
+    return origin.rstrip("/") in allowed
+
+
 def since_param(websocket: WebSocket) -> int | None:
     raw = websocket.query_params.get("since", "")
     return int(raw) if raw.isascii() and raw.isdigit() else None
@@ -175,6 +188,8 @@ def live_socket(screen: Screen):  # type: ignore[no-untyped-def]
         session_id = websocket.path_params["session_id"]
         session = await sessions.store.session(session_id)
         try:
+            if not same_origin(websocket, websocket.state.settings):
+                raise AccessDenied("this screen was opened from another site")
             if session is None:
                 raise AccessDenied("there is no such session")
             live = await sessions.get(session_id)

@@ -14,7 +14,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..domain.events import Event, ParticipantJoined, SessionScheduled, event_from_dict
 from .keys import key_hash, new_id, new_join_code
@@ -103,7 +103,7 @@ class Store:
         return await self.run(lambda db: db.exec(select(SessionRow).where(SessionRow.join_code == code)).first())
 
     async def sessions(self) -> list[SessionRow]:
-        return await self.run(lambda db: list(db.exec(select(SessionRow).order_by(SessionRow.starts_at))))
+        return await self.run(lambda db: list(db.exec(select(SessionRow).order_by(col(SessionRow.starts_at)))))
 
     async def rotate_projector_key(self, session_id: str) -> str:
         """A new projector link key; the old link stops working."""
@@ -141,7 +141,7 @@ class Store:
                 if earlier is not None:
                     raise DuplicateCommand(earlier.seq)
                 db.add(CommandRow(session_id=session_id, command_id=command_id, seq=last))
-            moved = db.exec(update(SessionRow).where(SessionRow.id == session_id, SessionRow.last_seq == after_seq)
+            moved = db.exec(update(SessionRow).where(col(SessionRow.id) == session_id, col(SessionRow.last_seq) == after_seq)
                             .values(last_seq=last))
             if moved.rowcount != 1:
                 db.rollback()
@@ -173,8 +173,8 @@ class Store:
 
     async def events(self, session_id: str, after: int = 0) -> list[Stored]:
         def work(db: Session) -> list[Stored]:
-            rows = db.exec(select(EventRow).where(EventRow.session_id == session_id, EventRow.seq > after)
-                           .order_by(EventRow.seq))  # type: ignore[arg-type]
+            rows = db.exec(select(EventRow).where(EventRow.session_id == session_id, col(EventRow.seq) > after)
+                           .order_by(col(EventRow.seq)))
             return [(row.seq, event_from_dict(row.data)) for row in rows]
 
         return await self.run(work)

@@ -58,7 +58,7 @@ def parse(text: str | None) -> ClientMessage:
     if not isinstance(command_id, str) or not 0 < len(command_id) <= COMMAND_ID_LIMIT:
         raise ProtocolError("invalid_field", f"a command needs an 'id': a string of 1 to {COMMAND_ID_LIMIT} characters")
     try:
-        check_keys(message, {"type", "id", "name", "args"}, optional={"args"})
+        check_keys(message, {"type", "id", "name", "args"}, optional=frozenset({"args"}))
         return CommandMessage(command_id, build_command(message.get("name"), message.get("args", {})))
     except ProtocolError as error:
         error.command_id = command_id

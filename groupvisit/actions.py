@@ -28,7 +28,11 @@ class LiveSession:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def fold(self, stored: list[Stored]) -> None:
+        """Apply events from the log in order. One already applied is skipped: a catch-up read
+        can meet the events a command is committing at the same moment, and the log is the truth."""
         for seq, event in stored:
+            if seq <= self.state.seq:
+                continue
             if seq != self.state.seq + 1:
                 raise RuntimeError(f"log of {self.state.session_id} jumps from {self.state.seq} to {seq}")
             apply(self.state, event, seq)

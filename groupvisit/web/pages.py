@@ -8,10 +8,12 @@ from starlette.responses import RedirectResponse, Response
 
 from ..actions import Sessions
 from ..domain import Actor, Phase, Role
+from ..domain.checkin import NAME_LIMIT
 from ..domain.commands import Join
 from ..domain.errors import Refused
 from ..store.keys import new_key, normalise_join_code
 from ..store.tables import SessionRow
+from . import i18n
 from .access import PARTICIPANT, PARTICIPANT_COOKIE, AccessDenied, Screen, participant_cookie_path, screen_actor
 from .qr import qr_svg
 
@@ -44,38 +46,66 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/join", status_code=303)
 
 
+def remember_language(response: Response, request: Request, language: str) -> Response:
+    """The device keeps its language for every participant page (it is no secret: the script may read it)."""
+    response.set_cookie(i18n.LANGUAGE_COOKIE, language, max_age=i18n.LANGUAGE_COOKIE_SECONDS, path="/",
+                        samesite="strict", secure=request.url.scheme == "https")
+    return response
+
+
 async def join_page(request: Request) -> Response:
     code = normalise_join_code(request.path_params.get("code", ""))
-    return render(request, "participant/join.html", {"code": code, "display_name": "", "error": None})
+    language = i18n.language_of(request)
+    response = render(request, "participant/join.html",
+                      {"code": code, "display_name": "", "error": None, "language": language})
+    if i18n.pick(request.query_params.get("lang")):  # chosen with the switch at the top of the page
+        remember_language(response, request, language)
+    return response
+
+
+# The join form's refusals by their code, for a participant reading another language than English.
+JOIN_REFUSALS = {
+    "conflict": i18n.N_("Someone has already checked in as %(name)s: add an initial to tell you apart."),
+    "invalid": i18n.N_("Your name cannot be empty."),
+    "too_long": i18n.N_("Your name is at most %(limit)s characters."),
+}
 
 
 async def join_submit(request: Request) -> Response:
     form = await request.form()
     code = normalise_join_code(str(form.get("code", "")))
     name = str(form.get("display_name", ""))
+    language = i18n.pick(str(form.get("language", ""))) or i18n.language_of(request)
 
     def again(error: str, status: int = 400) -> Response:
-        return render(request, "participant/join.html", {"code": code, "display_name": name, "error": error}, status)
+        context = {"code": code, "display_name": name, "error": error, "language": language}
+        return remember_language(render(request, "participant/join.html", context, status), request, language)
+
+    def _(message: str, **values: object) -> str:  # the name gettext's tools look for
+        return i18n.gettext(language, message, **values)
 
     if not code:
-        return again("Enter the join code shown on the screen.")
+        return again(_("Enter the join code shown on the screen."))
     sessions = sessions_of(request)
     session = await sessions.store.session_by_join_code(code)
     if session is None:
-        return again(f"No session has the code {code}. Check the code on the screen and try again.", 404)
+        return again(_("No session has the code %(code)s. Check the code on the screen and try again.", code=code),
+                     404)
     live = await sessions.get(session.id)
     if live.state.phase is Phase.CLOSED:
-        return again("This session has ended.", 410)
+        return again(_("This session has ended."), 410)
     token = new_key()
     try:
         await sessions.execute(session.id, Join(name), Actor(Role.PARTICIPANT), credential_token=token)
     except Refused as refused:
+        if language != i18n.DEFAULT_LANGUAGE and refused.code in JOIN_REFUSALS:
+            return again(_(JOIN_REFUSALS[refused.code], name=" ".join(name.split()), limit=NAME_LIMIT))
         return again(refused.reason[:1].upper() + refused.reason[1:] + ".")
     response = RedirectResponse(participant_cookie_path(session.id), status_code=303)
     response.set_cookie(PARTICIPANT_COOKIE, token, max_age=PARTICIPANT_COOKIE_SECONDS,
                         path=participant_cookie_path(session.id), httponly=True, samesite="strict",
                         secure=request.url.scheme == "https")
-    return response
+    return remember_language(response, request, language)
 
 
 async def participant_done(request: Request) -> Response:
@@ -105,6 +135,10 @@ def screen_page(screen: Screen):  # type: ignore[no-untyped-def]
         session = await session_or_404(request)
         if screen is PARTICIPANT and not request.cookies.get(PARTICIPANT_COOKIE):
             return RedirectResponse(f"/join/{session.join_code}", status_code=303)
+        if screen is PARTICIPANT and (chosen := i18n.pick(request.query_params.get("lang"))):
+            # The language switch on the screen: remember the choice, then show the plain address again.
+            redirect = RedirectResponse(participant_cookie_path(session.id), status_code=303)
+            return remember_language(redirect, request, chosen)
         actor = await actor_or_403(request, screen, session)
         key = request.query_params.get("key")
         ws = f"/{screen.path}/{session.id}/ws" + (f"?key={key}" if key else "")
@@ -115,7 +149,11 @@ def screen_page(screen: Screen):  # type: ignore[no-untyped-def]
             "qr_url": f"/sessions/{session.id}/join-qr.svg",
             "done_url": f"{participant_cookie_path(session.id)}/done",
         }
-        return render(request, screen.template, {"config": config, "title": session.title, "session": session})
+        context = {"config": config, "title": session.title, "session": session}
+        if screen is PARTICIPANT:
+            language = i18n.language_of(request)
+            context.update(language=language, messages=i18n.script_catalogue(language))
+        return render(request, screen.template, context)
 
     return page
 

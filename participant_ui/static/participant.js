@@ -3,11 +3,48 @@
 // and sends their commands. Forms live in the page and are never rebuilt; lists are
 // updated in place by key, so focus and half-typed text survive every live update.
 // Whatever people typed is rendered with textContent only.
+//
+// Every text is English in the source and marked for gettext, `_("…")` or `ngettext("…", "…", n)`,
+// always with plain double-quoted strings so Babel's extractor finds them (babel.cfg); the page hands
+// over their translations as JSON (#gv-messages). Placeholders are `%(name)s`, filled by `fill`.
 "use strict";
 
 (function () {
   const el = GV.el;
   const $ = (id) => document.getElementById(id);
+
+  // ---------- language ----------
+
+  const I18N = (() => {
+    const node = document.getElementById("gv-messages");
+    return node ? JSON.parse(node.textContent) : { language: "en", messages: {} };
+  })();
+  const LANG = I18N.language || document.documentElement.lang || "en";
+  // The person's own regional variant when the browser has one (es-MX, en-GB), else the language.
+  const LOCALE = (navigator.languages || []).find((tag) => tag.toLowerCase().split("-")[0] === LANG) || LANG;
+  const TIME_FORMAT = new Intl.DateTimeFormat(LOCALE, { hour: "numeric", minute: "2-digit" });
+  const NUMBER_FORMAT = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+
+  function _(message) {
+    const text = I18N.messages[message];
+    return typeof text === "string" && text !== "" ? text : message;
+  }
+
+  // English and Spanish both have two forms: one, and everything else (gettext's `n != 1`).
+  function ngettext(singular, plural, n) {
+    const forms = I18N.messages[singular];
+    const index = n === 1 ? 0 : 1;
+    if (Array.isArray(forms) && forms[index]) return forms[index];
+    return index === 0 ? singular : plural;
+  }
+
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  }
+
+  function clockTime(seconds) {
+    return TIME_FORMAT.format(new Date(seconds * 1000));
+  }
 
   const OPEN = ["check_in", "agenda", "discussion", "goals", "wrap_up"];
   // The phases in which the server accepts each command (groupvisit/domain/commands.py).
@@ -28,26 +65,26 @@
   // Per phase: the panels shown, most relevant first, and those unfolded when it opens.
   const PHASES = {
     check_in: {
-      step: 1, name: "Check-in", panels: ["checkin", "topics"], open: ["checkin", "topics"],
-      intro: "While everyone arrives: tell the doctor what you'd like to talk about, and write down your numbers if you have them.",
+      step: 1, name: _("Check-in"), panels: ["checkin", "topics"], open: ["checkin", "topics"],
+      intro: _("While everyone arrives: tell the doctor what you'd like to talk about, and write down your numbers if you have them."),
     },
     agenda: {
-      step: 2, name: "Choosing topics", panels: ["topics", "checkin"], open: ["topics"],
-      intro: "Help choose what the group talks about: suggest a topic, and vote for the ones that matter to you.",
+      step: 2, name: _("Choosing topics"), panels: ["topics", "checkin"], open: ["topics"],
+      intro: _("Help choose what the group talks about: suggest a topic, and vote for the ones that matter to you."),
     },
     discussion: {
-      step: 3, name: "Group discussion", panels: ["discussion", "strategies", "checkin"], open: ["discussion", "strategies"],
-      intro: "The group is talking through the topics. If something works for you, share it on the strategy board.",
+      step: 3, name: _("Group discussion"), panels: ["discussion", "strategies", "checkin"], open: ["discussion", "strategies"],
+      intro: _("The group is talking through the topics. If something works for you, share it on the strategy board."),
     },
     goals: {
-      step: 4, name: "Setting goals", panels: ["goal", "strategies", "checkin"], open: ["goal"],
-      intro: "Set one small goal you'd like to work on before the next session.",
+      step: 4, name: _("Setting goals"), panels: ["goal", "strategies", "checkin"], open: ["goal"],
+      intro: _("Set one small goal you'd like to work on before the next session."),
     },
     wrap_up: {
-      step: 5, name: "Wrap-up", panels: ["evaluation", "goal", "strategies", "checkin"], open: ["evaluation"],
-      intro: "Almost done! Tell us how today went.",
+      step: 5, name: _("Wrap-up"), panels: ["evaluation", "goal", "strategies", "checkin"], open: ["evaluation"],
+      intro: _("Almost done! Tell us how today went."),
     },
-    closed: { step: null, name: "Ended", panels: ["goal", "strategies"], open: ["goal"], intro: "" },
+    closed: { step: null, name: _("Ended"), panels: ["goal", "strategies"], open: ["goal"], intro: "" },
   };
   const STEPS = 5;
   const BASE_TITLE = document.title;
@@ -71,14 +108,58 @@
     node.hidden = !visible;
   }
 
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
-  }
-
   function sentence(reason) {
-    const text = String(reason || "something went wrong: please try again");
+    const text = String(reason || _("Something went wrong: please try again."));
     const capital = text.charAt(0).toUpperCase() + text.slice(1);
     return /[.!?]$/.test(capital) ? capital : capital + ".";
+  }
+
+  // ---------- refusals ----------
+
+  // The server explains a refusal in English, with a machine `code`. In English its own words say it
+  // best; in another language the common refusals are said by code (and command, where the code is broad).
+  const REFUSALS = {
+    session_closed: _("The session has ended."),
+    ended: _("The session has ended."),
+    refused: _("This screen is no longer connected. Join again from the join page."),
+    no_votes_left: _("You have no votes left. Take one back from another topic first."),
+    not_checked_in: _("Check in first."),
+    no_current_topic: _("No topic is being discussed right now."),
+    too_early: _("The time for this topic has not run out yet."),
+    agenda_done: _("There are no more topics on the agenda."),
+    no_goal: _("Set your goal first."),
+    not_found: _("That is no longer on the board."),
+    too_long: _("That is too long: please make it shorter."),
+    rate_limited: _("Too many tries at once: wait a moment and try again."),
+    "cast_vote:wrong_phase": _("Voting is not open right now."),
+    "retract_vote:wrong_phase": _("Voting is not open right now."),
+    "propose_topic:wrong_phase": _("New topics can no longer be suggested."),
+    "propose_topic:conflict": _("That topic is already on the board: vote for it instead."),
+    "propose_topic:limit": _("The board is full: vote for a topic that is already there."),
+    "capture_strategy:limit": _("The strategy board is full."),
+    "mark_helpful:conflict": _("You have already marked this strategy."),
+    "request_visit:conflict": _("Your one-on-one has already begun."),
+    "retract_vote:invalid": _("You have no vote on this topic to take back."),
+    "record_numbers:invalid": _("Please check your numbers: they look out of range."),
+    "propose_topic:invalid": _("Write a topic first."),
+    "capture_strategy:invalid": _("Write your tip first."),
+    "request_visit:invalid": _("Write what you'd like to talk about first."),
+    "set_goal:invalid": _("Please fill in each part of your goal."),
+    wrong_phase: _("That can't be done at this point in the session."),
+  };
+
+  function showRefusal(errorBox, command, error) {
+    if (LANG === "en") {
+      errorBox.textContent = sentence(error.reason);
+      return;
+    }
+    const known = REFUSALS[command + ":" + error.code] || REFUSALS[error.code];
+    if (known) {
+      errorBox.textContent = known;
+      return;
+    }
+    // Anything rarer: said generally, with the server's own (English) words, marked as English.
+    errorBox.replaceChildren(_("That didn't work."), " ", el("span", { lang: "en" }, sentence(error.reason)));
   }
 
   // A button that is sending keeps its pending look whatever the view says meanwhile.
@@ -130,7 +211,8 @@
     const limit = Number(field.getAttribute("maxlength"));
     const left = limit - field.value.length;
     // Only near the limit: a counter from the first letter is noise.
-    setText(counter, left <= Math.max(20, limit * 0.2) ? plural(left, "character", "characters") + " left" : "");
+    setText(counter, left <= Math.max(20, limit * 0.2)
+      ? fill(ngettext("%(count)s character left", "%(count)s characters left", left), { count: left }) : "");
   }
 
   function setValue(field, value) {
@@ -157,11 +239,11 @@
     const label = Array.from(button.childNodes);
     button.dataset.pending = "true";
     button.disabled = true;
-    button.textContent = "Sending…";
+    button.textContent = _("Sending…");
     errorBox.textContent = "";
     return channel.send(name, args)
       .then(() => true, (error) => {
-        errorBox.textContent = sentence(error.reason);
+        showRefusal(errorBox, name, error);
         return false;
       })
       .finally(() => {
@@ -237,35 +319,40 @@
     }
     const ended = phase === "closed" || connection === "ended";
     const count = view.participant_count;
-    setText($("phase-line"), ended ? "" : `Step ${spec.step} of ${STEPS}: ${spec.name}`);
+    setText($("phase-line"), ended ? "" : fill(_("Step %(step)s of %(steps)s: %(phase)s"), { step: spec.step, steps: STEPS, phase: spec.name }));
     show($("phase-line").parentNode, !ended); // the ended banner says it instead
     // Not in the live region: every arrival would be read out.
-    setText($("people-count"), !ended && typeof count === "number" ? " · " + plural(count, "person", "people") + " here" : "");
+    setText($("people-count"), !ended && typeof count === "number"
+      ? " · " + fill(ngettext("%(count)s person here", "%(count)s people here", count), { count }) : "");
     setText($("phase-intro"), ended ? "" : spec.intro);
     show($("phase-intro"), !ended);
     show($("ended-banner"), ended);
     // Written when it happens (not in the page from the start), so screen readers announce it.
-    setText($("ended-title"), ended ? "This session has ended. Thank you!" : "");
-    if (view.me) setText($("welcome"), "Welcome, " + view.me.name);
+    setText($("ended-title"), ended ? _("This session has ended. Thank you!") : "");
+    if (view.me) setText($("welcome"), fill(_("Welcome, %(name)s"), { name: view.me.name }));
   }
 
   function renderVisit(view) {
     const visit = view.me && view.me.visit;
     const status = visit ? visit.status : null;
-    const clinician = (visit && visit.clinician_name) || "The doctor";
+    const clinician = (visit && visit.clinician_name) || _("The doctor");
     const banner = $("called-banner");
+    const announce = $("announce-alert");
     if (status === "called") {
+      const who = fill(_("%(clinician)s is ready for you"), { clinician });
+      const where = visit.room ? fill(_("Please go to: %(room)s"), { room: visit.room })
+        : _("A team member will show you where to go.");
+      setText($("called-who"), who);
+      setText($("called-room"), where);
       if (banner.hidden) {
-        // Called again after being sent back: fresh text, so the alert is read out again.
-        setText($("called-who"), "");
-        setText($("called-room"), "");
+        // Written into the alert region as it happens (again if called again), so it is read out at once.
+        setText(announce, [_("Your turn!"), who + ".", where].join(" "));
       }
-      setText($("called-who"), clinician + " is ready for you");
-      setText($("called-room"), visit.room ? "Please go to: " + visit.room : "A team member will show you where to go.");
       show(banner, true);
-      document.title = "Your turn! " + BASE_TITLE;
+      document.title = _("Your turn!") + " " + BASE_TITLE;
     } else {
       show(banner, false);
+      setText(announce, "");
       document.title = BASE_TITLE;
     }
 
@@ -273,14 +360,14 @@
     let title = "";
     let detail = "";
     if (status === "waiting") {
-      title = "You're in line for your one-on-one";
-      detail = (visit.position === 1 ? "You're next." : `You're number ${visit.position} in line.`) +
-        " A big message will appear here when the doctor is ready for you.";
+      title = _("You're in line for your one-on-one");
+      detail = (visit.position === 1 ? _("You're next.") : fill(_("You're number %(position)s in line."), { position: visit.position })) +
+        " " + _("A big message will appear here when the doctor is ready for you.");
     } else if (status === "in_progress") {
-      title = "You're with " + clinician;
+      title = fill(_("You're with %(clinician)s"), { clinician });
     } else if (status === "completed") {
-      title = "Your one-on-one is done";
-      detail = "Welcome back to the group.";
+      title = _("Your one-on-one is done");
+      detail = _("Welcome back to the group.");
     }
     card.dataset.visit = status || "none";
     setText($("visit-status-title"), title);
@@ -290,10 +377,14 @@
 
   function numbersSummary(numbers) {
     const parts = [];
-    if (numbers.bp_systolic !== null) parts.push(`blood pressure ${numbers.bp_systolic}/${numbers.bp_diastolic}`);
-    if (numbers.weight !== null) parts.push(`weight ${numbers.weight} ${numbers.weight_unit}`);
-    if (numbers.glucose !== null) parts.push(`blood sugar ${numbers.glucose} mg/dL`);
-    return `Saved at ${GV.clockTime(numbers.at)}: ${parts.join(", ")}.`;
+    if (numbers.bp_systolic !== null) {
+      parts.push(fill(_("blood pressure %(top)s/%(bottom)s"), { top: numbers.bp_systolic, bottom: numbers.bp_diastolic }));
+    }
+    if (numbers.weight !== null) {
+      parts.push(fill(_("weight %(weight)s %(unit)s"), { weight: NUMBER_FORMAT.format(numbers.weight), unit: numbers.weight_unit }));
+    }
+    if (numbers.glucose !== null) parts.push(fill(_("blood sugar %(glucose)s mg/dL"), { glucose: numbers.glucose }));
+    return fill(_("Saved at %(time)s: %(numbers)s."), { time: clockTime(numbers.at), numbers: parts.join(", ") });
   }
 
   function renderCheckin(view) {
@@ -318,8 +409,9 @@
     gateForm(visitForm, can(view, "request_visit") && !begun);
     if (!isDirty(visitForm)) setValue($("visit-text"), waiting ? visit.request : "");
     const submit = $("visit-submit");
-    if (!submit.dataset.pending) setText(submit, waiting ? "Update my request" : "Put me in line");
-    setText($("visit-saved"), waiting ? `Sent to your care team. You're number ${visit.position} in line.` : "");
+    if (!submit.dataset.pending) setText(submit, waiting ? _("Update my request") : _("Put me in line"));
+    setText($("visit-saved"), waiting
+      ? fill(_("Sent to your care team. You're number %(position)s in line."), { position: visit.position }) : "");
     show($("visit-saved"), waiting);
   }
 
@@ -339,11 +431,11 @@
     refs.minus = el("button", {
       type: "button", class: "btn btn-secondary vote-minus", "data-topic-id": topic.id, "data-testid": "vote-minus",
       onclick: () => vote(refs.minus, topic.id, "retract_vote", refs.error),
-    }, "− Take back", refs.minusName);
+    }, _("− Take back"), refs.minusName);
     refs.plus = el("button", {
       type: "button", class: "btn vote-plus", "data-topic-id": topic.id, "data-testid": "vote-plus",
       onclick: () => vote(refs.plus, topic.id, "cast_vote", refs.error),
-    }, "+ Vote", refs.plusName);
+    }, _("+ Vote"), refs.plusName);
     refs.controls = el("div", { class: "vote-controls" }, refs.mine, refs.plus, refs.minus);
     row.append(
       el("div", { class: "topic-head" },
@@ -364,8 +456,8 @@
   }
 
   function topicByline(topic) {
-    if (topic.mine) return topic.anonymous ? "Your topic (posted anonymously)" : "Your topic";
-    return topic.by ? "Suggested by " + topic.by : "Suggested anonymously";
+    if (topic.mine) return topic.anonymous ? _("Your topic (posted anonymously)") : _("Your topic");
+    return topic.by ? fill(_("Suggested by %(name)s"), { name: topic.by }) : _("Suggested anonymously");
   }
 
   function renderTopics(view) {
@@ -373,14 +465,16 @@
     const voting = can(view, "cast_vote");
     const votesLeft = view.me ? view.me.votes_left : 0;
     const hint = phase === "check_in"
-      ? "Voting starts when the group begins choosing topics. You can already suggest one."
-      : "Tap “+ Vote” on the topics that matter most to you. You can put more than one vote on a topic.";
+      ? _("Voting starts when the group begins choosing topics. You can already suggest one.")
+      : _("Tap “+ Vote” on the topics that matter most to you. You can put more than one vote on a topic.");
     setText($("topics-hint"), hint);
     show($("votes-left"), phase === "agenda");
-    setText($("votes-left-count"), votesLeft > 0 ? `You have ${plural(votesLeft, "vote", "votes")} left` : "You have no votes left");
+    setText($("votes-left-count"), votesLeft > 0
+      ? fill(ngettext("You have %(count)s vote left", "You have %(count)s votes left", votesLeft), { count: votesLeft })
+      : _("You have no votes left"));
     setText($("votes-left-note"), votesLeft > 0
-      ? "Use them on the topics you care about most."
-      : "To vote for something else, take one back first.");
+      ? _("Use them on the topics you care about most.")
+      : _("To vote for something else, take one back first."));
     gateForm($("topic-form"), can(view, "propose_topic"));
 
     const votesChanged = votesLeft !== lastVotesLeft;
@@ -391,16 +485,17 @@
       setText(refs.title, topic.title);
       setText(refs.meta, topicByline(topic));
       setText(refs.total, String(topic.votes));
-      setText(refs.totalWord, topic.votes === 1 ? "vote" : "votes");
-      setText(refs.minusName, " a vote from: " + topic.title);
-      setText(refs.plusName, " for: " + topic.title);
-      setText(refs.mine, topic.my_votes ? `Your votes on this: ${topic.my_votes}` : "You have not voted for this");
+      setText(refs.totalWord, ngettext("vote", "votes", topic.votes));
+      setText(refs.minusName, " " + fill(_("a vote from: %(topic)s"), { topic: topic.title }));
+      setText(refs.plusName, " " + fill(_("for: %(topic)s"), { topic: topic.title }));
+      setText(refs.mine, topic.my_votes
+        ? fill(_("Your votes on this: %(count)s"), { count: topic.my_votes }) : _("You have not voted for this"));
       row.dataset.myVotes = String(topic.my_votes);
       show(refs.controls, phase === "agenda");
       setDisabled(refs.minus, !voting);
       setDisabled(refs.plus, !voting);
-      setAriaDisabled(refs.minus, topic.my_votes === 0, "You have no vote on this topic to take back.");
-      setAriaDisabled(refs.plus, votesLeft <= 0, "You have no votes left. Take one back from another topic first.");
+      setAriaDisabled(refs.minus, topic.my_votes === 0, _("You have no vote on this topic to take back."));
+      setAriaDisabled(refs.plus, votesLeft <= 0, _("You have no votes left. Take one back from another topic first."));
       // A "no votes left" note goes stale as soon as the count changes.
       if (votesChanged && !refs.plus.dataset.pending && !refs.minus.dataset.pending) refs.error.textContent = "";
     });
@@ -419,10 +514,10 @@
   }
 
   function agendaWhen(item) {
-    if (item.status === "current") return "Now, planned until " + GV.clockTime(item.ends_at);
-    if (item.status === "done") return "Done";
-    const when = `Planned ${GV.clockTime(item.planned_start)} – ${GV.clockTime(item.planned_end)}`;
-    return item.fits ? when : when + " (may not fit in today's time)";
+    if (item.status === "current") return fill(_("Now, planned until %(time)s"), { time: clockTime(item.ends_at) });
+    if (item.status === "done") return _("Done");
+    const when = fill(_("Planned %(start)s – %(end)s"), { start: clockTime(item.planned_start), end: clockTime(item.planned_end) });
+    return item.fits ? when : when + " " + _("(may not fit in today's time)");
   }
 
   function renderDiscussion(view) {
@@ -431,21 +526,23 @@
     show($("current"), Boolean(current));
     show($("agenda-done"), !current);
     setText($("agenda-done"), agenda.items.length
-      ? "All the topics have been discussed."
-      : "There are no topics on the agenda.");
+      ? _("All the topics have been discussed.")
+      : _("There are no topics on the agenda."));
     if (current) {
       setText($("current-title"), current.title);
-      const extra = plural(current.next_extension_minutes, "more minute", "more minutes");
-      setText($("room-vote-question"),
-        `Keep going for ${extra}, or move on to the next topic?`);
+      const minutes = current.next_extension_minutes;
+      setText($("room-vote-question"), fill(ngettext(
+        "Keep going for %(count)s more minute, or move on to the next topic?",
+        "Keep going for %(count)s more minutes, or move on to the next topic?", minutes), { count: minutes }));
       for (const button of [$("room-vote-keep"), $("room-vote-move")]) {
         const choice = button.dataset.choice;
         const chosen = current.my_room_vote === choice;
         button.setAttribute("aria-pressed", String(chosen));
         setDisabled(button, !can(view, "room_vote"));
         if (button.dataset.pending) continue; // its label is "Sending…" until the answer comes
-        setText(button.querySelector(".choice-mark"), chosen ? "✓ Your choice" : "");
-        setText(button.querySelector(".choice-tally"), plural(current.room_vote[choice] || 0, "vote", "votes"));
+        setText(button.querySelector(".choice-mark"), chosen ? "✓ " + _("Your choice") : "");
+        const votes = current.room_vote[choice] || 0;
+        setText(button.querySelector(".choice-tally"), fill(ngettext("%(count)s vote", "%(count)s votes", votes), { count: votes }));
       }
     }
     tick();
@@ -474,9 +571,9 @@
     const left = current.ends_at * 1000 - channel.serverNow();
     const up = left <= 0;
     setText($("countdown"), GV.countdown(left));
-    setText($("countdown-label"), up ? "Time's up" : "left for this topic");
+    setText($("countdown-label"), up ? _("Time's up") : _("left for this topic"));
     show($("room-vote"), up && view.session.phase === "discussion");
-    if (up && !timeWasUp) setText($("timer-announce"), "Time's up for this topic. Choose: keep going, or move on.");
+    if (up && !timeWasUp) setText($("timer-announce"), _("Time's up for this topic. Choose: keep going, or move on."));
     if (!up) setText($("timer-announce"), "");
     timeWasUp = up;
   }
@@ -504,8 +601,9 @@
   }
 
   function strategyByline(strategy) {
-    const who = strategy.mine ? "Shared by you" : strategy.by ? "Shared by " + strategy.by : "Shared anonymously";
-    return strategy.topic_title ? `${who} · Topic: ${strategy.topic_title}` : who;
+    const who = strategy.mine ? _("Shared by you")
+      : strategy.by ? fill(_("Shared by %(name)s"), { name: strategy.by }) : _("Shared anonymously");
+    return strategy.topic_title ? who + " · " + fill(_("Topic: %(topic)s"), { topic: strategy.topic_title }) : who;
   }
 
   function renderStrategies(view) {
@@ -516,11 +614,12 @@
       setText(refs.text, strategy.text);
       setText(refs.meta, strategyByline(strategy));
       setText(refs.helpful, strategy.helpful
-        ? plural(strategy.helpful, "person thinks", "people think") + " this could help them"
+        ? fill(ngettext("%(count)s person thinks this could help them", "%(count)s people think this could help them",
+          strategy.helpful), { count: strategy.helpful })
         : "");
       show(refs.button, !strategy.mine);
       if (!refs.button.dataset.pending) {
-        setText(refs.button, strategy.marked ? "✓ Marked: could help me" : "This could help me");
+        setText(refs.button, strategy.marked ? "✓ " + _("Marked: could help me") : _("This could help me"));
       }
       refs.button.setAttribute("aria-pressed", String(strategy.marked));
       setDisabled(refs.button, !can(view, "mark_helpful"));
@@ -537,21 +636,21 @@
       setText($("goal-saved-how-much"), goal.how_much);
       setText($("goal-saved-when"), goal.when);
       setText($("goal-saved-how-often"), goal.how_often);
-      setText($("goal-saved-confidence"), goal.confidence + " out of 10");
+      renderConfidence(goal.confidence);
       setText($("goal-saved-sharing"), goal.shared
-        ? "✓ Shared with the group."
-        : "Private: only you and your care team can see it.");
+        ? "✓ " + _("Shared with the group.")
+        : _("Private: only you and your care team can see it."));
       const toggle = $("goal-share-toggle");
-      if (!toggle.dataset.pending) setText(toggle, goal.shared ? "Stop sharing it" : "Share it with the group");
+      if (!toggle.dataset.pending) setText(toggle, goal.shared ? _("Stop sharing it") : _("Share it with the group"));
       show(toggle, can(view, "share_goal"));
     }
 
     const form = $("goal-form");
     show(form, phase !== "closed");
     gateForm(form, can(view, "set_goal"));
-    setText($("goal-form-heading"), goal ? "Change my plan" : "Set one goal for the coming weeks");
+    setText($("goal-form-heading"), goal ? _("Change my plan") : _("Set one goal for the coming weeks"));
     const submit = $("goal-submit");
-    if (!submit.dataset.pending) setText(submit, goal ? "Save my changes" : "Save my goal");
+    if (!submit.dataset.pending) setText(submit, goal ? _("Save my changes") : _("Save my goal"));
     if (goal && !isDirty(form)) {
       setValue($("goal-what"), goal.what);
       setValue($("goal-how-much"), goal.how_much);
@@ -562,6 +661,18 @@
     }
     show($("confidence-nudge"), Boolean(goal && goal.needs_rework && nudgeSettledFor !== goal.at && phase !== "closed"));
     for (const button of [$("nudge-easier"), $("nudge-keep")]) setDisabled(button, !can(view, "set_goal"));
+  }
+
+  // The saved confidence in words and the same picture as on the scale, not the number alone.
+  function renderConfidence(confidence) {
+    const option = document.querySelector(`label[for="confidence-${confidence}"]`);
+    const face = $("goal-saved-face");
+    if (face.dataset.confidence !== String(confidence)) {
+      face.dataset.confidence = String(confidence);
+      face.replaceChildren(...(option ? [option.querySelector("svg").cloneNode(true)] : []));
+    }
+    const word = option ? option.dataset.word : "";
+    setText($("goal-saved-confidence"), fill(_("%(confidence)s out of 10"), { confidence }) + (word ? " — " + word : ""));
   }
 
   function createSharedGoal() {
@@ -623,31 +734,35 @@
   // ---------- connection status ----------
 
   const STATUS_TEXT = {
-    connecting: "Connecting…",
-    live: "Connected",
-    reconnecting: "Connection lost. Trying again… (what you typed is kept)",
-    refused: "Can't connect",
-    ended: "The session has ended",
+    connecting: _("Connecting…"),
+    live: _("Connected"),
+    reconnecting: _("Connection lost. Trying again… (what you typed is kept)"),
+    refused: _("Can't connect"),
+    ended: _("The session has ended"),
   };
+
+  function statusText(status, detail) {
+    if (status !== "refused" || !detail) return STATUS_TEXT[status] || status;
+    // The reason comes from the server or live.js, in English.
+    return STATUS_TEXT.refused + ": " + (LANG === "en" ? sentence(detail) : REFUSALS.refused);
+  }
 
   function onStatus(status, detail) {
     connection = status;
     const line = $("connection-status");
     line.dataset.status = status;
-    setText(line, status === "refused" && detail ? `${STATUS_TEXT.refused}: ${sentence(detail)}` : STATUS_TEXT[status] || status);
+    setText(line, statusText(status, detail));
     renderAll(); // ended or refused: every control goes off
   }
 
   // ---------- forms ----------
 
   // An empty field is null (every number is optional); anything else must be a number.
-  function parseNumber(field, what, example, whole) {
+  function parseNumber(field, problem, whole) {
     const raw = field.value.trim().replace(",", ".");
     if (raw === "") return null;
     const value = Number(raw);
-    if (!Number.isFinite(value) || (whole && !Number.isInteger(value))) {
-      throw new Error(`Please write ${what} as a ${whole ? "whole " : ""}number, like ${example}.`);
-    }
+    if (!Number.isFinite(value) || (whole && !Number.isInteger(value))) throw new Error(problem);
     return value;
   }
 
@@ -658,18 +773,18 @@
     let args;
     try {
       args = {
-        bp_systolic: parseNumber($("bp-systolic"), "the top blood pressure number", "128", true),
-        bp_diastolic: parseNumber($("bp-diastolic"), "the bottom blood pressure number", "82", true),
-        weight: parseNumber($("weight"), "your weight", "180", false),
+        bp_systolic: parseNumber($("bp-systolic"), _("Please write the top blood pressure number as a whole number, like 128."), true),
+        bp_diastolic: parseNumber($("bp-diastolic"), _("Please write the bottom blood pressure number as a whole number, like 82."), true),
+        weight: parseNumber($("weight"), _("Please write your weight as a number, like 180."), false),
         weight_unit: checkedValue(form, "weight_unit") || "kg",
-        glucose: parseNumber($("glucose"), "your blood sugar", "130", true),
+        glucose: parseNumber($("glucose"), _("Please write your blood sugar as a whole number, like 130."), true),
       };
     } catch (problem) {
       error.textContent = problem.message;
       return;
     }
     if (args.bp_systolic === null && args.bp_diastolic === null && args.weight === null && args.glucose === null) {
-      error.textContent = "Write at least one number first. (This part is optional: you can skip it.)";
+      error.textContent = _("Write at least one number first. (This part is optional: you can skip it.)");
       return;
     }
     send($("numbers-submit"), error, "record_numbers", args).then((ok) => {
@@ -722,7 +837,7 @@
     const form = event.currentTarget;
     const confidence = checkedValue(form, "confidence");
     if (confidence === null) {
-      $("goal-error").textContent = "Choose how sure you are, from 0 to 10.";
+      $("goal-error").textContent = _("Choose how sure you are, from 0 to 10.");
       return;
     }
     const args = {
@@ -755,7 +870,7 @@
     const form = event.currentTarget;
     const rating = checkedValue(form, "rating");
     if (rating === null) {
-      $("evaluation-error").textContent = "Choose a rating from 1 to 5 first.";
+      $("evaluation-error").textContent = _("Choose a rating from 1 to 5 first.");
       return;
     }
     const args = { rating: Number(rating), helped: $("evaluation-helped").value, change: $("evaluation-change").value };
@@ -788,14 +903,14 @@
     event.preventDefault();
     show($("done-confirm"), true);
     show($("done-cancel"), true);
-    setText($("done-button"), "Yes, I'm done");
+    setText($("done-button"), _("Yes, I'm done"));
     $("done-button").setAttribute("aria-describedby", "done-question done-hint");
   }
 
   function cancelDone() {
     show($("done-confirm"), false);
     show($("done-cancel"), false);
-    setText($("done-button"), "Done");
+    setText($("done-button"), _("Done"));
     $("done-button").setAttribute("aria-describedby", "done-hint");
     $("done-button").focus();
   }

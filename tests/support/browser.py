@@ -146,3 +146,76 @@ async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
             writer.write_eof()
     except (ConnectionError, OSError):
         writer.transport.abort()
+
+
+# ---- Accessibility and fit: what a screen must pass wherever it is shown -------------------------------
+
+SERIOUS = ("serious", "critical")
+TOUCH_TARGET = 44  # CSS pixels, each way
+
+# Every control a finger can aim at; a radio or checkbox drawn by its label (the input itself visually
+# hidden) is aimed at through the label.
+SMALL_TARGETS_JS = """(least) => {
+  const small = [];
+  for (const node of document.querySelectorAll(
+      "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex='0']")) {
+    if (!node.getClientRects().length || getComputedStyle(node).visibility === "hidden") continue;
+    if (node.closest(".visually-hidden, .skip-link")) continue;
+    let box = node.getBoundingClientRect();
+    const drawnByLabel = node.type === "radio" || node.type === "checkbox";
+    if (drawnByLabel && (box.width <= 1 || box.height <= 1) && node.labels.length) {
+      box = node.labels[0].getBoundingClientRect();
+    }
+    if (box.width < least || box.height < least) {
+      const name = node.id || node.getAttribute("data-testid") || node.textContent.trim().slice(0, 30);
+      small.push(`${node.tagName.toLowerCase()} ${name}: ${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+  }
+  return small;
+}"""
+
+OVERFLOW_JS = """() => {
+  const root = document.scrollingElement || document.documentElement;
+  const wide = [...document.body.querySelectorAll("*")]
+    .filter((node) => node.getClientRects().length && node.getBoundingClientRect().right > root.clientWidth + 0.5
+      && !node.closest(".visually-hidden, .skip-link"))
+    .map((node) => `${node.tagName.toLowerCase()}${node.id ? "#" + node.id : ""}.${node.className}: `
+      + Math.round(node.getBoundingClientRect().right));
+  return { width: root.scrollWidth - root.clientWidth, height: root.scrollHeight - root.clientHeight, wide };
+}"""
+
+
+async def axe_problems(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each."""
+    from axe_playwright_python.async_playwright import Axe  # type: ignore[import-untyped]  # only these tests need it
+
+    results = await Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(str(n["target"]) for n in v["nodes"][:5])
+            for v in results.response["violations"] if v["impact"] in SERIOUS]
+
+
+async def small_targets(page: Page, least: int = TOUCH_TARGET) -> list[str]:
+    result: list[str] = await page.evaluate(SMALL_TARGETS_JS, least)
+    return result
+
+
+async def overflow(page: Page) -> dict[str, Any]:
+    """How far the page scrolls beyond its viewport, across and down (0 when it fits), and what sticks out."""
+    result: dict[str, Any] = await page.evaluate(OVERFLOW_JS)
+    return result
+
+
+# ---- Screenshots ---------------------------------------------------------------------------------------
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"  # what README shows
+
+
+def screenshot_dirs() -> list[Path]:
+    """Where screenshots go: always the test artifacts; README's copies too with GROUPVISIT_UPDATE_SCREENSHOTS=1."""
+    import os
+
+    wanted = [ARTIFACTS] + ([DOCS_SCREENSHOTS] if os.environ.get("GROUPVISIT_UPDATE_SCREENSHOTS") == "1" else [])
+    for folder in wanted:
+        folder.mkdir(parents=True, exist_ok=True)
+    return wanted

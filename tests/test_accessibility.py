@@ -307,6 +307,7 @@ async def test_a_full_room_passes_axe_and_the_wall_holds_twelve_topics(clinic: C
             for screen in room:
                 await screen.context.clock.fast_forward(9 * 60 * 1000)
             await expect(wall.locator("#time-up")).to_be_visible(timeout=LIVE)
+            await wall_fits(wall, "#agenda-list li, #strategy-board li, #countdown, #time-up, #predicted-end")
             for n, person in enumerate(people[:7]):
                 await person.send("room_vote", choice="keep_going" if n < 5 else "move_on")
             await phone.page.get_by_test_id("room-vote-keep").click()

@@ -10,7 +10,7 @@
   // What fits on a 1920×1080 wall without scrolling; the rest is summarised in a line.
   const MAX_NAMES = 40;
   const MAX_TOPICS = 12;
-  const MAX_AGENDA = 6;
+  const MAX_AGENDA = 5; // with the time-up box shown, one more row would push the predicted end off the wall
   const MAX_STRATEGIES = 4;
   const MAX_GOALS = 6;
 

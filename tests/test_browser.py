@@ -1,8 +1,9 @@
 """Every screen of a group visit, in Debian's Chromium, driven by clicking and typing as people would.
 
 One browser, one context per device: the projector on the wall, the facilitator's laptop, a clinician's
-laptop, and two participants (a clinic tablet and a phone). Each screen must follow the session live,
-without a reload; the wall must never show private data; typed markup must stay text.
+laptop, and three participants (a clinic tablet and two phones), from check-in to the session's close.
+Each screen must follow the session live, without a reload; the wall must never show private data;
+typed markup must stay text.
 """
 
 import asyncio
@@ -31,6 +32,9 @@ DRAFT = "Cooking at home on Sundays"  # a strategy A is still typing when the ne
 REQUEST = "My feet tingle at night and I am scared about it"  # private: care team only
 NUMBERS = "128/82"  # A's blood pressure, as the care team sees it
 NOTE = "Checked both feet; see podiatry next month"  # the clinician's note on the encounter
+C_NAME = "Rosa"  # on the second phone: she shares her goal with the group
+SHARED_GOAL = "Walk with my sister"
+PRIVATE_GOAL = "Check my feet every evening"  # A's goal, not shared: never on the wall
 CLINICIAN = "Dr. Sam Okafor"  # the first clinician the `clinic` fixture seeds
 ROOM = "Exam room 2"
 
@@ -44,9 +48,14 @@ class Room:
     queue: Screen
     tablet: Screen  # participant A
     phone: Screen  # participant B
+    phone2: Screen  # participant C
+
+    @property
+    def participants(self) -> tuple[Screen, Screen, Screen]:
+        return self.tablet, self.phone, self.phone2
 
     def __iter__(self) -> Iterator[Screen]:
-        return iter((self.projector, self.console, self.queue, self.tablet, self.phone))
+        return iter((self.projector, self.console, self.queue, *self.participants))
 
 
 # ---- Small helpers --------------------------------------------------------------------------------
@@ -141,12 +150,14 @@ async def check_in(clinic: Clinic, room: Room, tablet_link: DeviceLink) -> None:
     code = (await wall_code.inner_text()).strip()
     await join_through_the_form(clinic, room.tablet, tablet_link.http, code, A_NAME)
     await join_through_the_form(clinic, room.phone, clinic.server.http, code, B_NAME)
+    await join_through_the_form(clinic, room.phone2, clinic.server.http, code, C_NAME)
 
     console = room.console.page
-    await expect(console.locator("#people-count")).to_have_text("2", timeout=LIVE)
-    for name in (A_NAME, B_NAME):
+    await expect(console.locator("#people-count")).to_have_text("3", timeout=LIVE)
+    for name in (A_NAME, B_NAME, C_NAME):
         await expect(person_row(console, name)).to_be_visible(timeout=LIVE)
-    await expect(room.projector.page.locator("#checked-in li")).to_have_text([A_NAME, B_NAME], timeout=LIVE)
+    await expect(room.projector.page.locator("#checked-in li")).to_have_text([A_NAME, B_NAME, C_NAME],
+                                                                            timeout=LIVE)
     # 7. A display name made of markup is just a name.
     await expect_literal_text(room.projector, B_NAME)
     await expect_literal_text(room.console, B_NAME)
@@ -289,6 +300,47 @@ async def see_a_for_the_visit(room: Room) -> None:
         [f"{A_NAME} — {CLINICIAN}"], timeout=LIVE)
 
 
+async def write_goal(page: Page, what: str, confidence: int, shared: bool) -> None:
+    await page.locator("#goal-what").fill(what)
+    await page.locator("#goal-how-much").fill("20 minutes")
+    await page.locator("#goal-when").fill("after lunch")
+    await page.locator("#goal-how-often").fill("5 days a week")
+    await page.locator(f"label[for=confidence-{confidence}]").click()
+    if shared:
+        await page.locator("label[for=goal-shared]").click()
+    await page.locator("#goal-submit").click()
+    await expect(page.locator("#goal-saved-what")).to_have_text(what, timeout=LIVE)
+
+
+async def set_goals(room: Room) -> None:
+    """Goals: C shares her plan and the wall shows it; A's unsure plan brings the invitation to make it easier."""
+    await open_next_phase(room.console.page, "Open goals")
+    await write_goal(room.phone2.page, SHARED_GOAL, 8, shared=True)
+    await expect(room.projector.page.locator("#goal-board li")).to_have_count(1, timeout=LIVE)
+    await expect(room.projector.page.locator("#goal-board")).to_contain_text(SHARED_GOAL)
+    await write_goal(room.tablet.page, PRIVATE_GOAL, 5, shared=False)
+    await expect(room.tablet.page.locator("#confidence-nudge")).to_be_visible(timeout=LIVE)
+    await expect(room.projector.page.locator("#goal-board li")).to_have_count(1)
+
+
+async def wrap_up_and_close(room: Room) -> None:
+    """Wrap-up: B rates the session; the facilitator closes it and every screen shows that it ended."""
+    await open_next_phase(room.console.page, "Open wrap-up")
+    phone = room.phone.page
+    await phone.locator("label[for=rating-4]").click()
+    await phone.locator("#evaluation-helped").fill("Hearing how the others cope")
+    await phone.locator("#evaluation-submit").click()
+    await expect(phone.locator("#evaluation-thanks")).to_be_visible(timeout=LIVE)
+    console = room.console.page
+    await console.locator("#next-phase").click()  # "Close session" asks first
+    await console.locator("#confirm-close").click()
+    await expect(room.projector.page.locator("#closed-panel")).to_be_visible(timeout=LIVE)
+    for screen in room.participants:
+        await expect(screen.page.locator("#ended-banner")).to_be_visible(timeout=LIVE)
+        await expect(screen.page.locator("#connection-status")).to_have_attribute("data-status", "ended",
+                                                                                 timeout=LIVE)
+
+
 async def save_screenshots(room: Room) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for screen in room:
@@ -298,7 +350,7 @@ async def save_screenshots(room: Room) -> None:
 async def assert_the_wall_kept_private_data_off(projector: Screen) -> None:
     """Nothing private in the wall's page, nor in anything it was sent."""
     page = await projector.page.content()
-    for private in (REQUEST, NUMBERS, NOTE):
+    for private in (REQUEST, NUMBERS, NOTE, PRIVATE_GOAL):
         assert private not in page, f"the projector shows {private!r}"
         assert not any(private in frame for frame in projector.frames), f"the projector was sent {private!r}"
 
@@ -310,7 +362,7 @@ def assert_no_surprises(room: Room) -> None:
         assert not screen.dialogs, f"{screen.name} opened dialogs: {screen.dialogs}"
     for screen in (room.projector, room.console, room.queue):
         assert len(screen.loads) == 1, f"{screen.name} loaded {screen.loads}"
-    for screen in (room.tablet, room.phone):  # the join form, then the participant screen
+    for screen in room.participants:  # the join form, then the participant screen
         assert len(screen.loads) == 2, f"{screen.name} loaded {screen.loads}"
 
 
@@ -330,6 +382,7 @@ async def test_every_screen_updates_live_in_a_real_browser(clinic: Clinic) -> No
                     open_screen(browser, "queue", 1280, 800),
                     open_screen(browser, "participant-tablet", 768, 1024, has_touch=True),
                     open_screen(browser, "participant-phone", 390, 844, has_touch=True, is_mobile=True),
+                    open_screen(browser, "participant-phone-2", 390, 844, has_touch=True, is_mobile=True),
                 ))
                 await open_staff_screens(clinic, room)
                 await check_in(clinic, room, tablet_link)
@@ -338,6 +391,8 @@ async def test_every_screen_updates_live_in_a_real_browser(clinic: Clinic) -> No
                 await discuss_until_time_is_up(clinic, room)
                 await vote_while_a_is_offline(room, tablet_link)
                 await see_a_for_the_visit(room)
+                await set_goals(room)
+                await wrap_up_and_close(room)
 
                 await assert_the_wall_kept_private_data_off(room.projector)
                 assert_no_surprises(room)

@@ -27,7 +27,6 @@ PROJECTOR = Screen("projector", Role.PROJECTOR, "staff/projector.html")
 CONSOLE = Screen("console", Role.FACILITATOR, "staff/console.html")
 QUEUE = Screen("queue", Role.CLINICIAN, "staff/queue.html")
 PARTICIPANT = Screen("p", Role.PARTICIPANT, "participant/participant.html")
-STAFF_SCREENS = (PROJECTOR, CONSOLE, QUEUE)
 
 
 class AccessDenied(Exception):

@@ -21,6 +21,7 @@ from .hub import Hub, hub_for
 from .settings import Settings
 from .store import Store
 from .web import pages
+from .web.guard import JoinGuard
 from .web.headers import SecurityHeaders
 from .web.access import CONSOLE, PARTICIPANT, PROJECTOR, QUEUE
 from .web.sockets import live_socket
@@ -66,9 +67,11 @@ def create_app(settings: Settings, *, store: Store | None = None, hub: Hub | Non
         the_store = store or Store(settings.database_url)
         the_hub = hub or hub_for(settings.hub_url)
         await the_hub.connect()
-        sessions = Sessions(the_store, the_hub, clock or SystemClock())
+        the_clock = clock or SystemClock()
+        sessions = Sessions(the_store, the_hub, the_clock)
         try:
-            yield {"sessions": sessions, "settings": settings, "templates": templates}
+            yield {"sessions": sessions, "settings": settings, "templates": templates,
+                   "join_guard": JoinGuard(the_clock)}
         finally:
             await the_hub.disconnect()
             if own_store:

@@ -134,3 +134,18 @@ async def test_a_websocket_from_a_foreign_origin_is_refused_at_the_handshake(cli
     assert refused.value.response.status_code == 403
     own = await websockets.connect(url, origin=clinic.server.http)  # type: ignore[arg-type]
     await own.close()
+
+
+@pytest.mark.asyncio
+async def test_guessing_join_codes_is_held_back_and_released_after_the_window(clinic: Clinic) -> None:
+    async with httpx.AsyncClient(base_url=clinic.server.http) as client:
+        async def attempt(code: str) -> httpx.Response:
+            return await client.post("/join", data={"code": code, "display_name": "Guesser"})
+
+        for n in range(10):
+            assert (await attempt(f"ZZZZZ{n}")).status_code == 404
+        held = await attempt(clinic.join_code)  # even the right code waits now
+        assert held.status_code == 429
+        assert "Too many wrong codes from this device. Wait 10 minutes" in held.text
+        clinic.clock.advance(10 * 60 + 1)
+        assert (await attempt(clinic.join_code)).status_code == 303

@@ -1,5 +1,6 @@
 """The server-rendered pages: join, the participant screen and the three staff screens."""
 
+import math
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -15,6 +16,7 @@ from ..store.keys import new_key, normalise_join_code
 from ..store.tables import SessionRow
 from . import i18n
 from .access import PARTICIPANT, PARTICIPANT_COOKIE, AccessDenied, Screen, participant_cookie_path, screen_actor
+from .guard import JoinGuard
 from .qr import qr_svg
 
 PARTICIPANT_COOKIE_SECONDS = 12 * 3600
@@ -84,11 +86,19 @@ async def join_submit(request: Request) -> Response:
     def _(message: str, **values: object) -> str:  # the name gettext's tools look for
         return i18n.gettext(language, message, **values)
 
+    guard: JoinGuard = request.state.join_guard
+    client = request.client.host if request.client else "unknown"
+    wait = guard.blocked_for(client)
+    if wait > 0:
+        minutes = math.ceil(wait / 60)
+        return again(_("Too many wrong codes from this device. Wait %(minutes)s minutes, then try again.",
+                       minutes=minutes), 429)
     if not code:
         return again(_("Enter the join code shown on the screen."))
     sessions = sessions_of(request)
     session = await sessions.store.session_by_join_code(code)
     if session is None:
+        guard.failed(client)
         return again(_("No session has the code %(code)s. Check the code on the screen and try again.", code=code),
                      404)
     live = await sessions.get(session.id)

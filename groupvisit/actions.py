@@ -16,6 +16,7 @@ from .domain.errors import Refused
 from .domain.events import Event
 from .hub import Hub, Notice
 from .store import DuplicateCommand, SeqConflict, Store, Stored
+from .store.tables import AuditRow
 
 RECENT_LIMIT = 2000
 CONFLICT_RETRIES = 10
@@ -45,6 +46,18 @@ class LiveSession:
         if not self.recent or self.recent[0][0] > seq + 1:
             return None
         return [item for item in self.recent if item[0] > seq]
+
+
+def subject_of(events: list[Event]) -> str:
+    """The participant a change was about, when it was about one."""
+    return next((getattr(e, "participant_id") for e in events if getattr(e, "participant_id", "")), "")
+
+
+def audit_row(state: SessionState, actor: Actor, device: str, at: float, action: str, what: str,
+              subject: str = "") -> AuditRow:
+    name = actor.name or (state.participants[actor.id].name if actor.id in state.participants else "")
+    return AuditRow(session_id=state.session_id, at=at, role=actor.role.value, actor_id=actor.id, actor_name=name,
+                    device=device, action=action, what=what, subject=subject)
 
 
 class UnknownSession(Exception):
@@ -84,7 +97,7 @@ class Sessions:
         live.fold(await self.store.events(live.state.session_id, after=live.state.seq))
 
     async def execute(self, session_id: str, command: Command, actor: Actor, *, command_id: str | None = None,
-                      credential_token: str | None = None) -> Accepted:
+                      credential_token: str | None = None, device: str = "") -> Accepted:
         """Decide and commit `command`; raises `Refused` and stores nothing when not allowed.
 
         A `command_id` that already ran in this session is not run again: its original
@@ -97,9 +110,12 @@ class Sessions:
                 if earlier is not None:
                     return Accepted(earlier, duplicate=True)
             for _ in range(CONFLICT_RETRIES):
-                events: list[Event] = decide(live.state, command, actor, self.clock.now())
+                now = self.clock.now()
+                events: list[Event] = decide(live.state, command, actor, now)
+                audit = audit_row(live.state, actor, device, now, "changed", command.name, subject_of(events))
                 try:
-                    stored = await self.store.append(session_id, live.state.seq, events, credential_token, command_id)
+                    stored = await self.store.append(session_id, live.state.seq, events, credential_token, command_id,
+                                                     audit)
                 except SeqConflict:
                     await self.catch_up(live)
                     continue

@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import socket
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,12 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
+from .actions import Sessions
 from .app import create_app
+from .clock import SystemClock
 from .demo import seed
 from .settings import DEFAULT_DATA_DIR, Settings, SettingsError, database_url
+from .hub.memory import MemoryHub
 from .store import Store
 
 
@@ -37,6 +41,10 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--port", type=port_number, help="port to listen on; 0 picks a free one (default 8000)")
         sub.add_argument("--db", help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
         sub.add_argument("--public-url", default="", help="the address people's devices use, for the join QR code")
+    audit = commands.add_parser("audit", help="list who viewed or changed what in a session",
+                                description="List who viewed or changed what in a session, oldest first.")
+    audit.add_argument("--session", required=True, help="the session's id (in its screens' addresses)")
+    audit.add_argument("--db", help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
     return root
 
 
@@ -48,10 +56,11 @@ def free_port(host: str) -> int:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     settings = Settings.from_env()
-    host = args.host or settings.host
-    port = settings.port if args.port is None else args.port
-    settings = replace(settings, host=host, port=port or free_port(host),
-                       public_url=args.public_url or settings.public_url)
+    if args.command != "audit":
+        host = args.host or settings.host
+        port = settings.port if args.port is None else args.port
+        settings = replace(settings, host=host, port=port or free_port(host),
+                           public_url=args.public_url or settings.public_url)
     if args.db:
         settings = replace(settings, database_url=database_url(args.db))
     return settings
@@ -90,6 +99,26 @@ async def serve(settings: Settings, store: Store | None = None) -> None:
     await uvicorn.Server(uvicorn_config(app, settings, log_level="info", access_log=False)).serve()
 
 
+async def print_audit(settings: Settings, session_id: str) -> int:
+    store = Store(settings.database_url)
+    try:
+        session = await store.session(session_id)
+        if session is None:
+            print(f"groupvisit: there is no session {session_id!r} in {settings.database_url}", file=sys.stderr)
+            return 1
+        names = {p.id: p.name for p in (await Sessions(store, MemoryHub(), SystemClock()).get(session_id))
+                 .state.participants.values()}
+        print(f"Audit log of {session.title} ({session.cohort}), session {session.id}")
+        for row in await store.audit_log(session_id):
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.at))
+            who = f"{row.role} {row.actor_name or row.actor_id or '(not yet checked in)'}"
+            about = f" — about {names.get(row.subject, row.subject)}" if row.subject else ""
+            print(f"{when}  {who:<34} {row.action:<7} {row.what}{about}  [{row.device}]")
+        return 0
+    finally:
+        store.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -97,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"groupvisit: {error}", file=sys.stderr)
         return 2
+    if args.command == "audit":
+        return asyncio.run(print_audit(settings, args.session))
     ensure_folder(settings)
     try:
         asyncio.run(demo(settings) if args.command == "demo" else serve(settings))

@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..domain.events import Event, ParticipantJoined, SessionScheduled, event_from_dict
 from .keys import key_hash, new_id, new_join_code
-from .tables import CommandRow, CredentialRow, EventRow, SessionRow, StaffRow
+from .tables import AuditRow, CommandRow, CredentialRow, EventRow, SessionRow, StaffRow
 
 T = TypeVar("T")
 Stored = tuple[int, Event]
@@ -126,12 +126,13 @@ class Store:
     # The event log
 
     async def append(self, session_id: str, after_seq: int, events: Sequence[Event],
-                     credential_token: str | None = None, command_id: str | None = None) -> list[Stored]:
+                     credential_token: str | None = None, command_id: str | None = None,
+                     audit: AuditRow | None = None) -> list[Stored]:
         """Store `events` as `after_seq + 1, ...` in one transaction; `SeqConflict` if the log moved on.
 
         With `command_id`, the command is remembered with its result in the same transaction
         (`DuplicateCommand` if it already ran). With `credential_token`, the device that joined
-        is bound to its new participant in the same transaction.
+        is bound to its new participant in the same transaction; `audit` records who changed it.
         """
 
         def work(db: Session) -> list[Stored]:
@@ -147,6 +148,8 @@ class Store:
                 db.rollback()
                 raise SeqConflict(session_id)
             now = time.time()
+            if audit is not None:
+                db.add(audit)
             stored = list(enumerate(events, start=after_seq + 1))
             for seq, ev in stored:
                 db.add(EventRow(session_id=session_id, seq=seq, type=ev.type, data=ev.to_dict(), recorded_at=now))
@@ -178,6 +181,19 @@ class Store:
             return [(row.seq, event_from_dict(row.data)) for row in rows]
 
         return await self.run(work)
+
+    # The audit log
+
+    async def audit(self, row: AuditRow) -> None:
+        def work(db: Session) -> None:
+            db.add(row)
+            db.commit()
+
+        await self.run(work)
+
+    async def audit_log(self, session_id: str) -> list[AuditRow]:
+        return await self.run(lambda db: list(db.exec(
+            select(AuditRow).where(AuditRow.session_id == session_id).order_by(col(AuditRow.id)))))
 
     # People
 

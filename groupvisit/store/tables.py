@@ -59,3 +59,20 @@ class CommandRow(SQLModel, table=True):
     session_id: str = Field(primary_key=True, foreign_key="sessions.id")
     command_id: str = Field(primary_key=True)
     seq: int
+
+
+class AuditRow(SQLModel, table=True):
+    """Who, from which device, when, viewed or changed what: appended, never updated or deleted."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(foreign_key="sessions.id", index=True)
+    at: float
+    role: str
+    actor_id: str
+    actor_name: str
+    device: str
+    action: str  # viewed | changed
+    what: str
+    subject: str = ""  # the participant whose data it was, when it was one person's

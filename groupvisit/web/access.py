@@ -6,6 +6,8 @@ link key; a participant's device holds a cookie scoped to its session.
 
 from dataclasses import dataclass
 
+from starlette.requests import HTTPConnection
+
 from ..domain import Actor, Role
 from ..store import Store
 from ..store.keys import key_hash
@@ -33,6 +35,12 @@ class AccessDenied(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def device_of(connection: HTTPConnection) -> str:
+    """Where a request came from, for the audit log: the address and the browser's own name."""
+    client = connection.client.host if connection.client else "unknown"
+    return f"{client} · {connection.headers.get('user-agent', 'no user agent')[:120]}"
 
 
 def participant_cookie_path(session_id: str) -> str:

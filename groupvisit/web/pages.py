@@ -15,7 +15,8 @@ from ..domain.errors import Refused
 from ..store.keys import new_key, normalise_join_code
 from ..store.tables import SessionRow
 from . import i18n
-from .access import PARTICIPANT, PARTICIPANT_COOKIE, AccessDenied, Screen, participant_cookie_path, screen_actor
+from .access import (PARTICIPANT, PARTICIPANT_COOKIE, AccessDenied, Screen, device_of, participant_cookie_path,
+                     screen_actor)
 from .guard import JoinGuard
 from .qr import qr_svg
 
@@ -106,7 +107,8 @@ async def join_submit(request: Request) -> Response:
         return again(_("This session has ended."), 410)
     token = new_key()
     try:
-        await sessions.execute(session.id, Join(name), Actor(Role.PARTICIPANT), credential_token=token)
+        await sessions.execute(session.id, Join(name), Actor(Role.PARTICIPANT), credential_token=token,
+                               device=device_of(request))
     except Refused as refused:
         if language != i18n.DEFAULT_LANGUAGE and refused.code in JOIN_REFUSALS:
             return again(_(JOIN_REFUSALS[refused.code], name=" ".join(name.split()), limit=NAME_LIMIT))

@@ -15,14 +15,14 @@ from typing import Any
 import anyio
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
-from ..actions import LiveSession, Sessions, UnknownSession
+from ..actions import LiveSession, Sessions, UnknownSession, audit_row
 from ..domain import Actor
 from ..domain.errors import Refused
 from ..domain.views import View, view_for, visible_event
 from ..hub import Overflowed, Subscription
 from ..settings import Settings
 from . import protocol
-from .access import PARTICIPANT_COOKIE, AccessDenied, Screen, screen_actor
+from .access import PARTICIPANT_COOKIE, AccessDenied, Screen, device_of, screen_actor
 
 CLOSE_REFUSED = 4403  # sent before accept, so the client sees HTTP 403 at the handshake
 CLOSE_POLICY = 1008  # kept sending invalid messages
@@ -68,6 +68,7 @@ class LiveScreen:
         self.bad: deque[float] = deque()
         self.sent_seq = 0
         self.sent_view: View = {}
+        self.device = device_of(websocket)
 
     def send(self, frame: dict[str, Any]) -> None:
         """Queue a frame; a screen too far behind is cut off rather than allowed to grow memory."""
@@ -106,11 +107,19 @@ class LiveScreen:
 
     async def start(self, since: int | None) -> None:
         await self.sessions.catch_up(self.live)
+        await self.record_view()
         if since is None or since > self.live.state.seq:
             self.snapshot()
         else:
             self.sent_seq = since
             self.flush()
+
+    async def record_view(self) -> None:
+        """A staff screen receives every participant's clinical data: the audit log says who and when."""
+        if self.actor.role.is_staff:
+            await self.sessions.store.audit(audit_row(
+                self.live.state, self.actor, self.device, self.sessions.clock.now(), "viewed",
+                "participants' numbers, visit requests, goals and evaluations"))
 
     async def pump(self, subscription: Subscription) -> None:
         while True:
@@ -146,6 +155,7 @@ class LiveScreen:
                 self.refuse(error)
                 continue
             if isinstance(message, protocol.SnapshotRequest):
+                await self.record_view()
                 self.snapshot()
                 continue
             await self.command(message)
@@ -153,7 +163,7 @@ class LiveScreen:
     async def command(self, message: protocol.CommandMessage) -> None:
         try:
             accepted = await self.sessions.execute(self.live.state.session_id, message.command, self.actor,
-                                                   command_id=message.id)
+                                                   command_id=message.id, device=self.device)
         except Refused as refused:
             self.flush()  # show the state that led to the refusal before the refusal itself
             self.send(protocol.error_frame(message.id, refused.code, refused.reason))

@@ -69,56 +69,58 @@ async def main(rounds: int) -> None:
         clinician_keys = [(await store.add_staff(f"Dr {n}", "clinician"))[1] for n in range(2)]
         port = free_port()
         server = start_server(db, port)
-        http, ws = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
-        base = f"{ws}/%s/{session.id}/ws?key=%s"
-        staff = [await ScreenClient(base % ("projector", projector_key)).connect(),
-                 await ScreenClient(base % ("console", facilitator_key)).connect(),
-                 *[await ScreenClient(base % ("queue", key)).connect() for key in clinician_keys]]
-        people = []
-        for n in range(PARTICIPANTS):
-            _, cookie = await join(http, session.join_code, f"Person {n}")
-            people.append(await ScreenClient(f"{ws}/p/{session.id}/ws", cookie).connect())
-        screens = staff + people
-        facilitator = staff[1]
-        await facilitator.send("open_phase", phase="agenda")
-        await facilitator.send("propose_topic", title="Sleep")
+        try:
+            http, ws = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
+            base = f"{ws}/%s/{session.id}/ws?key=%s"
+            staff = [await ScreenClient(base % ("projector", projector_key)).connect(),
+                     await ScreenClient(base % ("console", facilitator_key)).connect(),
+                     *[await ScreenClient(base % ("queue", key)).connect() for key in clinician_keys]]
+            people = []
+            for n in range(PARTICIPANTS):
+                _, cookie = await join(http, session.join_code, f"Person {n}")
+                people.append(await ScreenClient(f"{ws}/p/{session.id}/ws", cookie).connect())
+            screens = staff + people
+            facilitator = staff[1]
+            await facilitator.send("open_phase", phase="agenda")
+            await facilitator.send("propose_topic", title="Sleep")
 
-        baseline = []
-        for _ in range(rounds):
-            before = len(facilitator.frames)
-            started = time.perf_counter()
-            await facilitator.send_raw(json.dumps({"type": "snapshot_request"}))
-            await facilitator.wait_for(lambda v, b=before: len(facilitator.frames) > b)
-            baseline.append(time.perf_counter() - started)
+            baseline = []
+            for _ in range(rounds):
+                before = len(facilitator.frames)
+                started = time.perf_counter()
+                await facilitator.send_raw(json.dumps({"type": "snapshot_request"}))
+                await facilitator.wait_for(lambda v, b=before: len(facilitator.frames) > b)
+                baseline.append(time.perf_counter() - started)
 
-        single = []
-        for n in range(rounds):
-            started = time.perf_counter()
-            voter = people[n % PARTICIPANTS]
-            ack = await voter.send("cast_vote", topic_id="t1")
-            await asyncio.gather(*(s.wait_seq(ack["seq"]) for s in screens))
-            single.append(time.perf_counter() - started)
-            await voter.send("retract_vote", topic_id="t1")
+            single = []
+            for n in range(rounds):
+                started = time.perf_counter()
+                voter = people[n % PARTICIPANTS]
+                ack = await voter.send("cast_vote", topic_id="t1")
+                await asyncio.gather(*(s.wait_seq(ack["seq"]) for s in screens))
+                single.append(time.perf_counter() - started)
+                await voter.send("retract_vote", topic_id="t1")
 
-        bursts = []
-        for _ in range(max(1, rounds // 10)):
-            started = time.perf_counter()
-            acks = await asyncio.gather(*(p.send("cast_vote", topic_id="t1") for p in people))
-            last = max(a["seq"] for a in acks)
-            await asyncio.gather(*(s.wait_seq(last) for s in screens))
-            bursts.append(time.perf_counter() - started)
-            await asyncio.gather(*(p.send("retract_vote", topic_id="t1") for p in people))
+            bursts = []
+            for _ in range(max(1, rounds // 10)):
+                started = time.perf_counter()
+                acks = await asyncio.gather(*(p.send("cast_vote", topic_id="t1") for p in people))
+                last = max(a["seq"] for a in acks)
+                await asyncio.gather(*(s.wait_seq(last) for s in screens))
+                bursts.append(time.perf_counter() - started)
+                await asyncio.gather(*(p.send("retract_vote", topic_id="t1") for p in people))
 
-        print(f"screens in the room: {len(screens)} ({PARTICIPANTS} participants)")
-        print(f"baseline, snapshot round trip:      {ms(baseline)}")
-        print(f"one vote, on all screens:           {ms(single)}")
-        print(f"{PARTICIPANTS} votes at once, on all screens: {ms(bursts)}")
-        print(f"one vote costs {statistics.median(single) / statistics.median(baseline):.1f}x the baseline")
-        for screen in screens:
-            await screen.close()
-        server.terminate()
-        server.wait(timeout=10)
-        store.close()
+            print(f"screens in the room: {len(screens)} ({PARTICIPANTS} participants)")
+            print(f"baseline, snapshot round trip:      {ms(baseline)}")
+            print(f"one vote, on all screens:           {ms(single)}")
+            print(f"{PARTICIPANTS} votes at once, on all screens: {ms(bursts)}")
+            print(f"one vote costs {statistics.median(single) / statistics.median(baseline):.1f}x the baseline")
+            for screen in screens:
+                await screen.close()
+        finally:  # the server process never outlives the benchmark, even when it fails
+            server.terminate()
+            server.wait(timeout=10)
+            store.close()
 
 
 if __name__ == "__main__":

@@ -27,10 +27,9 @@ from groupvisit.domain.commands import SetVoteBudget
 from groupvisit.domain.rules import apply, decide
 from groupvisit.domain.views import view_for, visible_event
 from groupvisit.settings import Settings
-from groupvisit.store import Store
 from support.clients import Refusal, ScreenClient
 from support.process import (LiveRelay, RecordingSocket, ResendingClient, Seeded, ServerProcess, Staff,
-                             assert_log_replays_to_live, event_seqs, fresh_snapshot, seed_session,
+                             assert_log_replays_to_live, event_seqs, fresh_snapshot, seed_session, seeded,
                              tcp_send_queue)
 
 CODE = re.compile(r"^[a-z][a-z_]*$")
@@ -399,15 +398,8 @@ async def test_a_merge_while_votes_arrive_keeps_every_vote_and_every_budget(room
 
 @pytest_asyncio.fixture
 async def proc_room(tmp_path: Path) -> AsyncIterator[Seeded]:
-    store = Store(f"sqlite:///{tmp_path / 'live.db'}")
-    try:
-        yield await seed_session(store)
-    finally:
-        store.close()
-
-
-def db_of(room: Seeded) -> Path:
-    return Path(str(room.store.engine.url.database))
+    async with seeded(tmp_path / "live.db") as session:
+        yield session
 
 
 async def tiny_window_socket(port: int) -> socket.socket:
@@ -439,7 +431,7 @@ OUTGOING_LIMIT = 8
 async def test_a_screen_that_stops_reading_delays_nobody_is_cut_off_with_1013_and_catches_up(
         proc_room: Seeded) -> None:
     room = proc_room
-    server = ServerProcess(db_of(room), env={"GROUPVISIT_OUTGOING_LIMIT": str(OUTGOING_LIMIT),
+    server = ServerProcess(room.db_path, env={"GROUPVISIT_OUTGOING_LIMIT": str(OUTGOING_LIMIT),
                                               "GROUPVISIT_RATE_PER_SECOND": "1000", "GROUPVISIT_RATE_BURST": "1000"})
     clients: list[ScreenClient] = []
     stalled = None
@@ -516,11 +508,8 @@ def pinging_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerP
 
 @pytest_asyncio.fixture
 async def pinged_room(pinging_server: ServerProcess) -> AsyncIterator[Seeded]:
-    store = Store(f"sqlite:///{pinging_server.db_path}")
-    try:
-        yield (await seed_session(store)).on(pinging_server)
-    finally:
-        store.close()
+    async with seeded(pinging_server.db_path) as session:
+        yield session.on(pinging_server)
 
 
 @pytest.mark.asyncio

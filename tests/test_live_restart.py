@@ -15,23 +15,15 @@ import pytest
 import pytest_asyncio
 
 from groupvisit.domain.events import Event
-from groupvisit.store import Store
-from support.process import ResendingClient, Seeded, ServerProcess, assert_log_replays_to_live, seed_session
+from support.process import ResendingClient, Seeded, ServerProcess, assert_log_replays_to_live, seeded
 
 RECONNECTED = 20.0  # bound on how long screens may take to come back after a restart
 
 
 @pytest_asyncio.fixture
 async def room(tmp_path: Path) -> AsyncIterator[Seeded]:
-    store = Store(f"sqlite:///{tmp_path / 'live.db'}")
-    try:
-        yield await seed_session(store)
-    finally:
-        store.close()
-
-
-def db_path(room: Seeded) -> Path:
-    return Path(str(room.store.engine.url.database))
+    async with seeded(tmp_path / "live.db") as session:
+        yield session
 
 
 async def open_screens(room: Seeded, people: list[str]) -> dict[str, ResendingClient]:
@@ -86,7 +78,7 @@ def strategies_with(stored: Sequence[tuple[int, Event]], text: str) -> list[int]
 
 @pytest.mark.asyncio
 async def test_after_sigterm_every_screen_reconnects_by_itself_and_converges(room: Seeded) -> None:
-    server = ServerProcess(db_path(room))
+    server = ServerProcess(room.db_path)
     screens: dict[str, ResendingClient] = {}
     try:
         await server.astart()
@@ -121,7 +113,7 @@ async def test_after_sigterm_every_screen_reconnects_by_itself_and_converges(roo
 
 @pytest.mark.asyncio
 async def test_after_sigkill_everything_acknowledged_is_there_and_screens_converge(room: Seeded) -> None:
-    server = ServerProcess(db_path(room))
+    server = ServerProcess(room.db_path)
     screens: dict[str, ResendingClient] = {}
     try:
         await server.astart()
@@ -163,7 +155,7 @@ async def test_sigkill_after_the_commit_and_before_the_ack_then_the_resent_comma
     """The command committed, the ack was still waiting (GROUPVISIT_TEST_ACK_DELAY), the server died.
     The screen reconnects by itself, sends the command again with the same id, and is told the
     original seq, as a duplicate: exactly one effect."""
-    server = ServerProcess(db_path(room), env={"GROUPVISIT_TEST_ACK_DELAY": "1"})
+    server = ServerProcess(room.db_path, env={"GROUPVISIT_TEST_ACK_DELAY": "1"})
     screens: list[ResendingClient] = []
     try:
         await server.astart()
@@ -199,7 +191,7 @@ async def test_sigkill_after_the_commit_and_before_the_ack_then_the_resent_comma
 async def test_sigkill_before_the_commit_then_the_resent_command_runs_once(room: Seeded) -> None:
     """The command arrived but could not commit yet (the test holds the database's write lock); SIGKILL.
     Nothing was stored; sent again after the restart, it runs, once."""
-    server = ServerProcess(db_path(room))
+    server = ServerProcess(room.db_path)
     screens: list[ResendingClient] = []
     lock: sqlite3.Connection | None = None
     try:
@@ -209,7 +201,7 @@ async def test_sigkill_before_the_commit_then_the_resent_command_runs_once(room:
         screens = [facilitator]
         before = len(await room.store.events(room.session_id))
         text = "Walk for ten minutes after dinner"
-        lock = sqlite3.connect(db_path(room), isolation_level=None, timeout=5)
+        lock = sqlite3.connect(room.db_path, isolation_level=None, timeout=5)
         lock.execute("BEGIN IMMEDIATE")  # writers now wait (busy timeout): the command is in flight
         sending = asyncio.create_task(facilitator.send_with_id("kill-2", "capture_strategy", {"text": text},
                                                                attempt_timeout=10, timeout=40))
@@ -239,7 +231,7 @@ async def test_sigkill_before_the_commit_then_the_resent_command_runs_once(room:
 
 @pytest.mark.asyncio
 async def test_a_command_sent_again_after_a_timeout_or_across_a_reconnect_runs_once(room: Seeded) -> None:
-    server = ServerProcess(db_path(room), env={"GROUPVISIT_TEST_ACK_DELAY": "0.6"})
+    server = ServerProcess(room.db_path, env={"GROUPVISIT_TEST_ACK_DELAY": "0.6"})
     screens: list[ResendingClient] = []
     try:
         await server.astart()
@@ -279,7 +271,7 @@ async def test_screens_follow_a_session_through_repeated_kills(room: Seeded) -> 
     """Two SIGKILLs while two participants keep voting and retracting, re-sending with the same ids
     what was not answered: each command has exactly one effect, and everyone ends where the log says.
     (Each ack waits 0.25 s after its commit, so a kill almost always lands between the two.)"""
-    server = ServerProcess(db_path(room), env={"GROUPVISIT_TEST_ACK_DELAY": "0.25"})
+    server = ServerProcess(room.db_path, env={"GROUPVISIT_TEST_ACK_DELAY": "0.25"})
     screens: dict[str, ResendingClient] = {}
     try:
         await server.astart()

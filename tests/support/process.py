@@ -24,7 +24,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from groupvisit.domain import Actor, Role, SessionState, replay
 from groupvisit.domain.views import view_for
 from groupvisit.store import Store
 from support.clients import Refusal, ScreenClient
+from support.server import Loopback
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
@@ -51,7 +53,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class ServerProcess:
+class ServerProcess(Loopback):
     """`groupvisit serve` in its own process: `start`, `terminate` (SIGTERM), `kill` (SIGKILL), `restart`."""
 
     def __init__(self, db_path: Path, env: dict[str, str] | None = None, log_path: Path | None = None) -> None:
@@ -61,14 +63,6 @@ class ServerProcess:
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
         self.returncodes: list[int] = []  # how each run ended: 0 for a clean exit, -9 for SIGKILL
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -201,6 +195,11 @@ class Seeded:
     http: str = ""
     cookies: dict[str, str] = field(default_factory=dict)  # participant name -> cookie header
 
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file the session lives in, for a server process to serve."""
+        return Path(str(self.store.engine.url.database))
+
     def on(self, server: Any) -> "Seeded":
         """Point the URLs at `server` (a `ServerProcess` or a `LiveServer`)."""
         self.ws, self.http = server.ws, server.http
@@ -239,6 +238,16 @@ class Seeded:
         """Every kind of screen of this session (URL, cookie), for the replay invariant."""
         return [(self.projector_url, None), (self.console_url, None), (self.queue_url(0), None),
                 *((self.participant_url, cookie) for cookie in self.cookies.values())]
+
+
+@asynccontextmanager
+async def seeded(db: Path) -> AsyncIterator[Seeded]:
+    """A session seeded in the SQLite file `db`; its store is closed afterwards."""
+    store = Store(f"sqlite:///{db}")
+    try:
+        yield await seed_session(store)
+    finally:
+        store.close()
 
 
 async def seed_session(store: Store, title: str = "Diabetes group visit", vote_budget: int = 3) -> Seeded:

@@ -25,7 +25,21 @@ def bound_socket(port: int = 0) -> socket.socket:
     return sock
 
 
-class LiveServer:
+class Loopback:
+    """A server of the tests' own, on 127.0.0.1 and `port`."""
+
+    port = 0
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+
+class LiveServer(Loopback):
     """`start()` serves the app on a free port; `stop()` shuts it down as a deploy would; start again to restart."""
 
     def __init__(self, db_path: Path, clock: Clock, **overrides: Any) -> None:
@@ -38,14 +52,6 @@ class LiveServer:
     def settings(self) -> Settings:
         return replace(Settings(database_url=f"sqlite:///{self.db_path}", host="127.0.0.1", port=self.port),
                        **self.overrides)
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         sock = bound_socket(self.port)

@@ -25,6 +25,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from groupvisit.store import Store  # noqa: E402
+from support.accounts import signed_in_team  # noqa: E402
 from support.clients import ScreenClient, join  # noqa: E402
 
 PARTICIPANTS = 15
@@ -65,16 +66,15 @@ async def main(rounds: int) -> None:
         now = time.time()
         session, projector_key = await store.create_session(title="Bench", cohort="Bench", starts_at=now,
                                                             ends_at=now + 7200, vote_budget=10)
-        _, facilitator_key = await store.add_staff("Facilitator", "facilitator")
-        clinician_keys = [(await store.add_staff(f"Dr {n}", "clinician"))[1] for n in range(2)]
+        team = await signed_in_team(store, now)
         port = free_port()
         server = start_server(db, port)
         try:
             http, ws = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
-            base = f"{ws}/%s/{session.id}/ws?key=%s"
-            staff = [await ScreenClient(base % ("projector", projector_key)).connect(),
-                     await ScreenClient(base % ("console", facilitator_key)).connect(),
-                     *[await ScreenClient(base % ("queue", key)).connect() for key in clinician_keys]]
+            base = f"{ws}/%s/{session.id}/ws"
+            staff = [await ScreenClient(f"{base % 'projector'}?key={projector_key}").connect(),
+                     await ScreenClient(base % "console", team["alex"].cookie).connect(),
+                     *[await ScreenClient(base % "queue", team[name].cookie).connect() for name in ("sam", "priya")]]
             people = []
             for n in range(PARTICIPANTS):
                 _, cookie = await join(http, session.join_code, f"Person {n}")

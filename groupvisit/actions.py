@@ -15,7 +15,7 @@ from .domain.commands import Command
 from .domain.errors import Refused
 from .domain.events import Event
 from .hub import Hub, Notice
-from .store import DuplicateCommand, SeqConflict, Store, Stored
+from .store import DuplicateCommand, NewDevice, SeqConflict, Store, Stored
 from .store.tables import AuditRow
 
 RECENT_LIMIT = 2000
@@ -97,7 +97,7 @@ class Sessions:
         live.fold(await self.store.events(live.state.session_id, after=live.state.seq))
 
     async def execute(self, session_id: str, command: Command, actor: Actor, *, command_id: str | None = None,
-                      credential_token: str | None = None, device: str = "") -> Accepted:
+                      new_device: NewDevice | None = None, device: str = "") -> Accepted:
         """Decide and commit `command`; raises `Refused` and stores nothing when not allowed.
 
         A `command_id` that already ran in this session is not run again: its original
@@ -114,7 +114,7 @@ class Sessions:
                 events: list[Event] = decide(live.state, command, actor, now)
                 audit = audit_row(live.state, actor, device, now, "changed", command.name, subject_of(events))
                 try:
-                    stored = await self.store.append(session_id, live.state.seq, events, credential_token, command_id,
+                    stored = await self.store.append(session_id, live.state.seq, events, new_device, command_id,
                                                      audit)
                 except SeqConflict:
                     await self.catch_up(live)

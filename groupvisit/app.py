@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
@@ -20,13 +20,19 @@ from .clock import Clock, SystemClock
 from .hub import Hub, hub_for
 from .settings import Settings
 from .store import Store
-from .web import pages
-from .web.guard import JoinGuard
+from .accounts import SignIns
+from .web import pages, sign_in_pages
+from .web.sign_in_pages import SignInLimits
+from .web.guard import FailureLimit
 from .web.headers import SecurityHeaders
-from .web.access import CONSOLE, PARTICIPANT, PROJECTOR, QUEUE
+from .web.access import CONSOLE, PARTICIPANT, PROJECTOR, QUEUE, Gate
 from .web.sockets import live_socket
 from .web.templating import make_templates
 
+JOIN_FAILURES, JOIN_WINDOW = 10, 10 * 60  # wrong join codes from one address, then it waits
+SIGN_IN_WINDOW = 15 * 60
+ACCOUNT_FAILURES = 5  # failed sign-ins to one account in the window, then it waits
+ADDRESS_FAILURES = 20  # from one address: a clinic's staff may share one behind its router
 COMMON_STATIC = __file__.rsplit("/", 1)[0] + "/web/static"
 
 
@@ -38,6 +44,11 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/join", pages.join_page, methods=["GET"]),
         Route("/join", pages.join_submit, methods=["POST"]),
         Route("/join/{code}", pages.join_page, methods=["GET"]),
+        Route("/login", sign_in_pages.login_page, methods=["GET"]),
+        Route("/login", sign_in_pages.login_submit, methods=["POST"]),
+        Route("/logout", sign_in_pages.logout, methods=["POST"]),
+        Route("/staff", sign_in_pages.staff_home, methods=["GET"]),
+        Route("/sessions/{session_id}/display-link", sign_in_pages.display_link, methods=["POST"]),
         Route("/sessions/{session_id}/join-qr.svg", pages.join_qr),
         Route("/p/{session_id}", pages.screen_page(PARTICIPANT)),
         Route("/p/{session_id}/done", pages.participant_done, methods=["POST"]),
@@ -52,6 +63,8 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if 300 <= exc.status_code < 400 and exc.headers:  # sent to sign in first
+        return RedirectResponse(exc.headers["location"], status_code=exc.status_code)
     return pages.render(request, "participant/error.html", {"status": exc.status_code, "message": exc.detail},
                         exc.status_code)
 
@@ -69,9 +82,13 @@ def create_app(settings: Settings, *, store: Store | None = None, hub: Hub | Non
         await the_hub.connect()
         the_clock = clock or SystemClock()
         sessions = Sessions(the_store, the_hub, the_clock)
+        sign_ins = SignIns(the_store, the_clock, settings.staff_idle_minutes, settings.staff_limit_hours)
         try:
-            yield {"sessions": sessions, "settings": settings, "templates": templates,
-                   "join_guard": JoinGuard(the_clock)}
+            yield {"sessions": sessions, "settings": settings, "templates": templates, "sign_ins": sign_ins,
+                   "gate": Gate(the_store, sign_ins, the_clock, settings.tablet_idle_minutes),
+                   "join_guard": FailureLimit(the_clock, JOIN_FAILURES, JOIN_WINDOW),
+                   "sign_in_limits": SignInLimits(FailureLimit(the_clock, ACCOUNT_FAILURES, SIGN_IN_WINDOW),
+                                                  FailureLimit(the_clock, ADDRESS_FAILURES, SIGN_IN_WINDOW))}
         finally:
             await the_hub.disconnect()
             if own_store:

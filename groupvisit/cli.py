@@ -12,6 +12,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
+from . import user_cli
 from .actions import Sessions
 from .app import create_app
 from .clock import SystemClock
@@ -45,6 +46,7 @@ def parser() -> argparse.ArgumentParser:
                                 description="List who viewed or changed what in a session, oldest first.")
     audit.add_argument("--session", required=True, help="the session's id (in its screens' addresses)")
     audit.add_argument("--db", help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
+    user_cli.add_parsers(commands)
     return root
 
 
@@ -56,7 +58,7 @@ def free_port(host: str) -> int:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     settings = Settings.from_env()
-    if args.command != "audit":
+    if args.command in ("demo", "serve"):
         host = args.host or settings.host
         port = settings.port if args.port is None else args.port
         settings = replace(settings, host=host, port=port or free_port(host),
@@ -73,15 +75,22 @@ def ensure_folder(settings: Settings) -> None:
 
 async def demo(settings: Settings) -> None:
     store = Store(settings.database_url)
-    links = await seed(store)
-    base = settings.base_url
+    clinic = await seed(store)
+    base, sid = settings.base_url, clinic.session_id
     print(f"groupvisit demo: data in {settings.database_url.removeprefix('sqlite:///')}")
-    print(f"  Projector:           {base}/projector/{links.session_id}?key={links.projector_key}")
-    for name, role, key in links.staff:
-        screen = "Facilitator console" if role == "facilitator" else "Clinician queue"
-        print(f"  {screen + ':':<20} {base}/{'console' if role == 'facilitator' else 'queue'}/{links.session_id}?key={key}  ({name})")
-    print(f"  Participant join:    {base}/join   (join code {links.join_code})")
-    print("These links are new each time the demo starts; earlier ones stop working.", flush=True)
+    print(f"  Projector:           {base}/projector/{sid}?key={clinic.projector_key}")
+    print(f"  Facilitator console: {base}/console/{sid}   (sign in as alex)")
+    print(f"  Clinician queue:     {base}/queue/{sid}   (sign in as sam or priya)")
+    print(f"  Participant join:    {base}/join   (join code {clinic.join_code})")
+    print(f"  Staff sign-in:       {base}/login")
+    print("Staff accounts:")
+    for account in clinic.accounts:
+        secret = (f"password {account.password}" if account.password
+                  else "password shown when it was made (groupvisit user set-password to change it)")
+        print(f"  {account.username:<8} {account.role.value:<12} {account.name:<32} {secret}")
+    if any(account.password for account in clinic.accounts):
+        print("Passwords are shown only this once: only their hashes are kept.")
+    print("The projector link is new each time the demo starts; the earlier one stops working.", flush=True)
     await serve(settings, store)
 
 
@@ -129,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "audit":
         return asyncio.run(print_audit(settings, args.session))
     ensure_folder(settings)
+    if args.command == "user":
+        return asyncio.run(user_cli.run(args, settings))
     try:
         asyncio.run(demo(settings) if args.command == "demo" else serve(settings))
     except KeyboardInterrupt:

@@ -1,27 +1,49 @@
-"""The demo clinic: a diabetes cohort, today's session, a facilitator and two residents."""
+"""The demo clinic: a diabetes cohort, today's session, and staff accounts to run it with."""
 
+import secrets
 import time
 from dataclasses import dataclass
 
+import anyio.to_thread
+
+from .accounts import AccountRole, hash_password
 from .store import Store
 
 COHORT = "Diabetes group (Tuesday)"
 TITLE = "Diabetes group visit"
-STAFF = (("Nurse Alex Rivera", "facilitator"), ("Dr. Sam Okafor (resident)", "clinician"),
-         ("Dr. Priya Natarajan (resident)", "clinician"))
+STAFF = (("admin", "Clinic administrator", AccountRole.ADMIN),
+         ("alex", "Nurse Alex Rivera", AccountRole.FACILITATOR),
+         ("sam", "Dr. Sam Okafor (resident)", AccountRole.CLINICIAN),
+         ("priya", "Dr. Priya Natarajan (resident)", AccountRole.CLINICIAN))
 SESSION_MINUTES = 120
 
 
 @dataclass(frozen=True)
-class DemoLinks:
+class DemoAccount:
+    username: str
+    name: str
+    role: AccountRole
+    password: str  # "" when the account already existed: its password was shown when it was made
+
+
+@dataclass(frozen=True)
+class DemoClinic:
     session_id: str
     join_code: str
     projector_key: str
-    staff: list[tuple[str, str, str]]  # name, role, key
+    accounts: list[DemoAccount]
 
 
-async def seed(store: Store, now: float | None = None) -> DemoLinks:
-    """Create the demo clinic once; each run issues fresh links (keys are stored only as hashes)."""
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes such as l/1 and o/0
+
+
+def new_password() -> str:
+    """Four groups of four: easy to read off a terminal, about 79 bits."""
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(4))
+
+
+async def seed(store: Store, now: float | None = None) -> DemoClinic:
+    """Create the demo clinic once; each run issues a fresh projector link (keys are stored only as hashes)."""
     now = time.time() if now is None else now
     today = time.strftime("%Y-%m-%d", time.localtime(now))
     existing = [s for s in await store.sessions()
@@ -34,13 +56,12 @@ async def seed(store: Store, now: float | None = None) -> DemoLinks:
         start = now - now % 300  # on the five minutes, like a clinic schedule
         session, projector_key = await store.create_session(title=TITLE, cohort=COHORT, starts_at=start,
                                                             ends_at=start + SESSION_MINUTES * 60)
-    known = {(s.name, s.role): s for s in await store.staff()}
-    staff = []
-    for name, role in STAFF:
-        row = known.get((name, role))
-        if row is None:
-            row, key = await store.add_staff(name, role)
-        else:
-            key = await store.rotate_staff_key(row.id)
-        staff.append((name, role, key))
-    return DemoLinks(session.id, session.join_code, projector_key, staff)
+    accounts = []
+    for username, name, role in STAFF:
+        password = ""
+        if await store.user_by_username(username) is None:
+            password = new_password()
+            await store.add_user(username=username, name=name, role=role.value, at=now,
+                                 password_hash=await anyio.to_thread.run_sync(hash_password, password))
+        accounts.append(DemoAccount(username, name, role, password))
+    return DemoClinic(session.id, session.join_code, projector_key, accounts)

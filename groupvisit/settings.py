@@ -28,6 +28,10 @@ class Settings:
     rate_per_second: float = 20.0  # per connection; far above what a person does
     rate_burst: int = 60
     abuse_limit: int = 20  # bad messages within a minute before the connection is closed
+    staff_idle_minutes: float = 15.0  # a staff sign-in without activity for this long ends
+    staff_limit_hours: float = 12.0  # and every staff sign-in ends after this long, active or not
+    tablet_idle_minutes: float = 5.0  # a shared clinic tablet forgets its participant after this long untouched
+    access_check_seconds: float = 2.0  # how often an open screen's credential is checked again
     test_ack_delay: float = 0.0  # a test hook: a pause between committing a command and acknowledging it
 
     @property
@@ -83,5 +87,6 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "database_url": database_url, "port": int, "ws_max_size": positive(int),
     "ws_ping_interval": positive(float), "ws_ping_timeout": positive(float), "outgoing_limit": positive(int),
     "rate_per_second": positive(float), "rate_burst": positive(int), "abuse_limit": positive(int),
-    "test_ack_delay": not_negative,
+    "test_ack_delay": not_negative, "staff_idle_minutes": positive(float), "staff_limit_hours": positive(float),
+    "tablet_idle_minutes": positive(float), "access_check_seconds": positive(float),
 }

@@ -14,8 +14,8 @@ import pytest
 from playwright.async_api import Page, ViewportSize, async_playwright, expect
 
 from conftest import Clinic
-from support.browser import (Screen, axe_problems, launch_chromium, open_screen, overflow, screenshot_dirs,
-                             small_targets)
+from support.browser import (Screen, axe_problems, launch_chromium, open_screen, open_signed_in, overflow,
+                             screenshot_dirs, small_targets)
 from support.clients import ScreenClient, join
 
 LIVE = 10_000  # ms
@@ -83,8 +83,8 @@ async def advance_time(clinic: Clinic, screen: Screen, seconds: float) -> None:
 @pytest.mark.asyncio
 async def test_a_phone_passes_axe_and_fits_at_every_step_of_a_session(clinic: Clinic, language: str) -> None:
     base, sid = clinic.server.http, clinic.session_id
-    facilitator = await ScreenClient(clinic.screen_url("console", clinic.facilitator_key)).connect()
-    clinician = await ScreenClient(clinic.screen_url("queue", clinic.clinician_keys[0])).connect()
+    facilitator = await ScreenClient(clinic.link("console")).connect()
+    clinician = await ScreenClient(clinic.link("queue")).connect()
     _, other_cookie = await join(base, clinic.join_code, "Rosa")
     rosa = await ScreenClient(f"{clinic.server.ws}/p/{sid}/ws", other_cookie).connect()
     async with async_playwright() as playwright:
@@ -249,7 +249,7 @@ async def test_a_full_room_passes_axe_and_the_wall_holds_twelve_topics(clinic: C
     photographed: README shows these (refreshed with GROUPVISIT_UPDATE_SCREENSHOTS=1).
     """
     base, sid = clinic.server.http, clinic.session_id
-    facilitator = await ScreenClient(clinic.screen_url("console", clinic.facilitator_key)).connect()
+    facilitator = await ScreenClient(clinic.link("console")).connect()
     people = []
     for name in ["John", "Aisha", "Wei", "Tom", "Fatima", "Luis", "Grace", "Omar", "Helen", "Kofi"]:
         _, cookie = await join(base, clinic.join_code, name)
@@ -268,8 +268,8 @@ async def test_a_full_room_passes_axe_and_the_wall_holds_twelve_topics(clinic: C
                 open_screen(browser, "participant-phone", **PHONE, has_touch=True, is_mobile=True))
             room = (projector, console, queue, tablet, phone)
             await asyncio.gather(projector.page.goto(f"{base}/projector/{sid}?key={clinic.projector_key}"),
-                                 console.page.goto(f"{base}/console/{sid}?key={clinic.facilitator_key}"),
-                                 queue.page.goto(f"{base}/queue/{sid}?key={clinic.clinician_keys[0]}"))
+                                 open_signed_in(console.page, f"{base}/console/{sid}", "alex"),
+                                 open_signed_in(queue.page, f"{base}/queue/{sid}", "sam"))
             await join_in_browser(tablet, base, clinic.join_code, "Maria", "en")
             await join_in_browser(phone, base, clinic.join_code, "Rosa", "es")
             await tablet.page.locator("#visit-text").fill("My feet tingle at night and I am worried about it")

@@ -16,8 +16,8 @@ async def test_every_change_and_every_staff_read_of_clinical_data_is_in_the_audi
     maria = await ScreenClient(f"{clinic.server.ws}/p/{clinic.session_id}/ws", cookie).connect()
     await maria.send("record_numbers", bp_systolic=128, bp_diastolic=82)
     await maria.send("request_visit", text="My feet tingle")
-    projector = await ScreenClient(clinic.screen_url("projector", clinic.projector_key)).connect()
-    doctor = await ScreenClient(clinic.screen_url("queue", clinic.clinician_keys[0])).connect()
+    projector = await ScreenClient(clinic.link("projector")).connect()
+    doctor = await ScreenClient(clinic.link("queue")).connect()
     encounter = doctor.view["queue"]["waiting"][0]["encounter_id"]
     await doctor.send("call_participant", encounter_id=encounter, room="Room 2")
     for screen in (maria, projector, doctor):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from support.clients import form_token
+
 START_TIMEOUT = 20.0
 
 
@@ -47,14 +49,35 @@ def demo_urls(lines: list[str]) -> dict[str, str]:
     return urls
 
 
+def demo_passwords(lines: list[str]) -> dict[str, str]:
+    """The staff accounts the demo printed, with the passwords it printed for them."""
+    found = (re.match(r"\s+(\S+)\s+(?:admin|facilitator|clinician)\s+.*\bpassword (\S+)$", line) for line in lines)
+    return {match.group(1): match.group(2) for match in found if match}
+
+
+def signed_in_get(url: str, username: str, password: str) -> httpx.Response:
+    """Open a staff screen as a person does: sent to the sign-in page, then back to the screen."""
+    with httpx.Client(follow_redirects=True) as browser:
+        sign_in = browser.get(url)
+        assert sign_in.url.path == "/login", f"{url} did not ask to sign in"
+        form = {"username": username, "password": password, "next": sign_in.url.params["next"],
+                "csrf": form_token(sign_in.text)}
+        return browser.post(str(sign_in.url.copy_with(query=None)), data=form)
+
+
 def test_the_demo_prints_four_screens_that_all_open(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     with running("demo", "--port", "0", "--db", str(db)) as lines:
         urls = demo_urls(lines)
         assert set(urls) == {"Projector", "Facilitator console", "Clinician queue", "Participant join"}
-        for name, url in urls.items():
-            response = httpx.get(url)
-            assert response.status_code == 200, f"{name}: {url} gave {response.status_code}"
+        passwords = demo_passwords(lines)
+        assert set(passwords) == {"admin", "alex", "sam", "priya"}
+        for name in ("Projector", "Participant join"):
+            assert httpx.get(urls[name]).status_code == 200, f"{name}: {urls[name]}"
+        console = signed_in_get(urls["Facilitator console"], "alex", passwords["alex"])
+        assert console.status_code == 200 and "Facilitator console" in console.text
+        queue = signed_in_get(urls["Clinician queue"], "sam", passwords["sam"])
+        assert queue.status_code == 200 and "Dr. Sam Okafor" in queue.text
         assert re.search(r"join code [A-Z0-9]{6}", "\n".join(lines))
     assert db.exists()
 
@@ -65,6 +88,7 @@ def test_running_the_demo_again_keeps_the_session_and_issues_new_links(tmp_path:
         first = demo_urls(lines)
     with running("demo", "--port", "0", "--db", str(db)) as lines:
         second = demo_urls(lines)
+        assert not demo_passwords(lines), "passwords are printed only when the accounts are made"
         old_key = first["Projector"].split("?")[1]
         session_path = second["Projector"].split("?")[0]
         assert session_path.split("/")[-1] == first["Projector"].split("?")[0].split("/")[-1]

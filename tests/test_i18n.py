@@ -21,6 +21,7 @@ from babel.messages.pofile import read_po
 from conftest import Clinic
 from groupvisit.web import i18n
 from groupvisit.web.templating import make_templates
+from support.clients import send_form
 
 ROOT = Path(__file__).resolve().parents[1]
 Message = str | tuple[str, ...]
@@ -213,7 +214,7 @@ async def test_the_join_page_speaks_the_language_asked_for_and_remembers_it(clin
 @pytest.mark.asyncio
 async def test_joining_in_spanish_gives_a_spanish_screen_that_can_switch_to_english(clinic: Clinic) -> None:
     async with httpx.AsyncClient(base_url=clinic.server.http) as client:
-        joined = await client.post("/join", data={"code": clinic.join_code, "display_name": "Rosa", "language": "es"})
+        joined = await send_form(client, "/join", {"code": clinic.join_code, "display_name": "Rosa", "language": "es"})
         assert joined.status_code == 303 and joined.cookies[i18n.LANGUAGE_COOKIE] == "es"
         screen = await client.get(joined.headers["location"])
         assert html_language(screen.text) == "es" and "Bienvenido/a, Rosa" in screen.text
@@ -232,14 +233,14 @@ async def test_joining_in_spanish_gives_a_spanish_screen_that_can_switch_to_engl
 @pytest.mark.asyncio
 async def test_a_join_refused_in_spanish_says_why_in_spanish(clinic: Clinic) -> None:
     async with httpx.AsyncClient(base_url=clinic.server.http) as client:
-        await client.post("/join", data={"code": clinic.join_code, "display_name": "Rosa"})
+        await send_form(client, "/join", {"code": clinic.join_code, "display_name": "Rosa"})
         cases = [({"code": "", "display_name": "Ana"}, 400, "Escriba el código que aparece en la pantalla."),
                  ({"code": "ZZZZZZ", "display_name": "Ana"}, 404, "Ninguna sesión tiene el código ZZZZZZ."),
                  ({"code": clinic.join_code, "display_name": "  "}, 400, "Escriba su nombre."),
                  ({"code": clinic.join_code, "display_name": "x" * 41}, 400, "como máximo 40 caracteres"),
                  ({"code": clinic.join_code, "display_name": "ROSA"}, 400, "Alguien ya se registró como ROSA")]
         for form, status, message in cases:
-            response = await client.post("/join", data={**form, "language": "es"})
+            response = await send_form(client, "/join", {**form, "language": "es"})
             assert response.status_code == status and message in response.text, message
             assert html_language(response.text) == "es"
         missing = await client.get("/p/nosuchsession", headers={"Cookie": "gv_participant=x; gv_lang=es"})

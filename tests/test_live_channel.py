@@ -19,7 +19,7 @@ import pytest
 import pytest_asyncio
 import websockets
 
-from conftest import Clinic
+from conftest import SESSION_START, Clinic
 from groupvisit.app import create_app
 from groupvisit.cli import uvicorn_config
 from groupvisit.domain import Actor, Role, replay
@@ -27,8 +27,8 @@ from groupvisit.domain.commands import SetVoteBudget
 from groupvisit.domain.rules import apply, decide
 from groupvisit.domain.views import view_for, visible_event
 from groupvisit.settings import Settings
-from support.clients import Refusal, ScreenClient
-from support.process import (LiveRelay, RecordingSocket, ResendingClient, Seeded, ServerProcess, Staff,
+from support.clients import Link, Refusal, ScreenClient
+from support.process import (LiveRelay, RecordingSocket, ResendingClient, Seeded, ServerProcess,
                              assert_log_replays_to_live, event_seqs, fresh_snapshot, seed_session, seeded,
                              tcp_send_queue)
 
@@ -39,15 +39,9 @@ QUIET = 0.3  # how long "nothing more arrives" is watched for
 @pytest_asyncio.fixture
 async def room(clinic: Clinic) -> Seeded:
     """The `clinic` fixture's session, as a `Seeded` with its URLs on the in-thread server."""
-    rows = {row.name: row for row in await clinic.store.staff()}
-
-    def staff(key: str, name: str, role: Role) -> Staff:
-        return Staff(key, Actor(role, rows[name].id, name))
-
-    return Seeded(clinic.store, clinic.session_id, clinic.join_code, clinic.projector_key,
-                  staff(clinic.facilitator_key, "Nurse Alex Rivera", Role.FACILITATOR),
-                  [staff(clinic.clinician_keys[0], "Dr. Sam Okafor", Role.CLINICIAN),
-                   staff(clinic.clinician_keys[1], "Dr. Priya Natarajan", Role.CLINICIAN)]).on(clinic.server)
+    team = clinic.team
+    return Seeded(clinic.store, clinic.session_id, clinic.join_code, clinic.projector_key, team["alex"],
+                  [team["sam"], team["priya"]]).on(clinic.server)
 
 
 async def people(room: Seeded, names: list[str]) -> list[ScreenClient]:
@@ -89,7 +83,7 @@ async def test_reconnecting_with_since_receives_exactly_the_missed_events_in_ord
         await facilitator.send("propose_topic", title=title)
     latest = (await ann.send("cast_vote", topic_id="t2"))["seq"]
 
-    again = await RecordingSocket.open(f"{room.projector_url}&since={since}")
+    again = await RecordingSocket.open(room.projector_url.since(since))
     await again.wait_until(lambda s: len(s.frames) >= latest - since)
     await asyncio.sleep(QUIET)
     frames = again.frames
@@ -118,7 +112,7 @@ async def test_since_decides_between_a_snapshot_the_missed_events_and_nothing(ro
     latest = (await facilitator.send("propose_topic", title="Sleep"))["seq"]
     query = {"none": "", "latest": f"&since={latest}", "beyond": f"&since={latest + 40}",
              "letters": "&since=abc", "zero": "&since=0"}[since]
-    sock = await RecordingSocket.open(room.projector_url + query)
+    sock = await RecordingSocket.open(room.projector_url.url + query)
     await asyncio.sleep(QUIET)
     if since == "latest":
         assert sock.frames == [], "nothing is sent until the next event"
@@ -147,7 +141,7 @@ async def test_a_gap_the_server_no_longer_holds_is_answered_with_a_snapshot(room
     await room.store.append(room.session_id, len(stored), events)
     latest = len(stored) + len(events)
 
-    old = await RecordingSocket.open(f"{room.projector_url}&since=1")
+    old = await RecordingSocket.open(room.projector_url.since(1))
     await old.wait_until(lambda s: bool(s.frames), timeout=10)
     await asyncio.sleep(QUIET)
     assert [(f["type"], f["seq"]) for f in old.frames] == [("snapshot", latest)]
@@ -155,12 +149,12 @@ async def test_a_gap_the_server_no_longer_holds_is_answered_with_a_snapshot(room
     await old.close()
 
     # Within memory: the missed events; more than half the outgoing queue (128 of 256): one snapshot instead.
-    recent = await RecordingSocket.open(f"{room.projector_url}&since={latest - 100}")
+    recent = await RecordingSocket.open(room.projector_url.since(latest - 100))
     await recent.wait_until(lambda s: len(s.frames) >= 100, timeout=10)
     await asyncio.sleep(QUIET)
     assert event_seqs(recent.frames) == list(range(latest - 99, latest + 1)) and len(recent.frames) == 100
     await recent.close()
-    many = await RecordingSocket.open(f"{room.projector_url}&since={latest - 150}")
+    many = await RecordingSocket.open(room.projector_url.since(latest - 150))
     await many.wait_until(lambda s: bool(s.frames), timeout=10)
     await asyncio.sleep(QUIET)
     assert [(f["type"], f["seq"]) for f in many.frames] == [("snapshot", latest)]
@@ -180,7 +174,7 @@ async def test_connecting_while_commands_stream_in_never_loses_or_doubles_an_eve
         seq: int | None = None
         for round_ in range(400):
             final = done.is_set()  # the commands are over: this connection must reach the end
-            url = room.projector_url if seq is None else f"{room.projector_url}&since={seq}"
+            url = room.projector_url if seq is None else room.projector_url.since(seq)
             sock = await RecordingSocket.open(url)
             await asyncio.sleep(QUIET if final else 0.005 * ((n + round_) % 5))
             await sock.close()
@@ -242,7 +236,7 @@ async def test_a_command_sent_again_is_acknowledged_with_its_original_result_and
     assert again == {"type": "ack", "id": "once-1", "seq": first["seq"], "duplicate": True}
     await console.close()
 
-    reconnected = await RecordingSocket.open(f"{room.console_url}&since={first['seq']}")
+    reconnected = await RecordingSocket.open(room.console_url.since(first['seq']))
     across = await reconnected.command("once-1", "capture_strategy", text="Walk after dinner")
     assert across == {"type": "ack", "id": "once-1", "seq": first["seq"], "duplicate": True}, "across a reconnect"
     await reconnected.close()
@@ -286,10 +280,10 @@ async def test_a_vote_sent_twice_counts_once_and_a_refused_command_is_decided_ag
 
 @pytest.mark.asyncio
 async def test_command_ids_belong_to_their_session(room: Seeded) -> None:
-    other = await seed_session(room.store, title="Heart failure group")
+    other = await seed_session(room.store, title="Heart failure group", signed_in_at=SESSION_START)
     other.on(room)
     here = await RecordingSocket.open(room.console_url)
-    there = await RecordingSocket.open(other.url("console", room.facilitator.key))  # staff links open any session
+    there = await RecordingSocket.open(Link(other.url("console"), room.facilitator.cookie))  # any session's console
     first = await here.command("shared-id", "capture_strategy", text="Weigh yourself every morning")
     second = await there.command("shared-id", "capture_strategy", text="Weigh yourself every morning")
     assert first["type"] == second["type"] == "ack"
@@ -300,7 +294,7 @@ async def test_command_ids_belong_to_their_session(room: Seeded) -> None:
         stored = await room.store.events(session.session_id)
         assert [e.type for _, e in stored].count("strategy_captured") == 1
     await assert_log_replays_to_live(room.store, room.session_id, room.screens())
-    await assert_log_replays_to_live(room.store, other.session_id, [(other.projector_url, None)])
+    await assert_log_replays_to_live(room.store, other.session_id, [other.projector_url])
 
 
 # --- 4. races ------------------------------------------------------------------------------
@@ -331,7 +325,7 @@ async def test_fifteen_participants_voting_at_once_on_one_topic_get_exact_totals
 @pytest.mark.asyncio
 async def test_two_clinicians_calling_the_same_participant_at_once_one_wins_the_other_is_refused(
         room: Seeded) -> None:
-    doctors = [RecordingSocket(await websockets.connect(room.queue_url(n), compression=None)) for n in (0, 1)]
+    doctors = [await RecordingSocket.open(room.queue_url(n)) for n in (0, 1)]
     crowd = await people(room, names(4))
     for person in crowd:
         await person.send("request_visit", text=f"{person.name} has a question")
@@ -449,7 +443,7 @@ async def test_a_screen_that_stops_reading_delays_nobody_is_cut_off_with_1013_an
         # The wall stops reading after its snapshot: a tiny receive window and a one-frame queue.
         sock = await tiny_window_socket(server.port)
         wall_port = sock.getsockname()[1]
-        stalled = await websockets.connect(room.projector_url, sock=sock, max_queue=1, compression=None,
+        stalled = await websockets.connect(room.projector_url.url, sock=sock, max_queue=1, compression=None,
                                            ping_interval=None)
         snapshot = json.loads(await stalled.recv())
         assert snapshot["type"] == "snapshot"
@@ -520,7 +514,7 @@ async def test_a_screen_whose_network_vanished_is_dropped_by_ping_within_bounded
     healthy: ScreenClient | None = None
     try:
         healthy = await ScreenClient(room.console_url, name="facilitator").connect()
-        path = room.projector_url.removeprefix(pinging_server.ws)
+        path = room.projector_url.url.removeprefix(pinging_server.ws)
         lost = await RecordingSocket.open(relay.ws + path, ping_interval=None)
         await lost.wait_until(lambda s: bool(s.frames))
         await asyncio.sleep(1.2)  # pings came through the relay and were answered
@@ -551,7 +545,7 @@ async def test_a_screen_whose_network_vanished_is_dropped_by_ping_within_bounded
 @pytest.mark.asyncio
 async def test_per_message_compression_is_off(pinged_room: Seeded, room: Seeded) -> None:
     for url in (pinged_room.projector_url, room.projector_url):  # `groupvisit serve`, and the in-thread server
-        connection = await websockets.connect(url, compression="deflate")  # the client offers permessage-deflate
+        connection = await websockets.connect(url.url, compression="deflate")  # the client offers permessage-deflate
         try:
             assert connection.response is not None
             assert connection.response.headers.get("Sec-WebSocket-Extensions") is None, url
@@ -626,7 +620,7 @@ async def test_bad_input_gets_an_error_frame_the_connection_stays_usable_and_not
     assert still["type"] == "ack", "the connection is still usable"
 
     # The same command for another session cannot be sent over this one: Ann's device is not in it.
-    other = await seed_session(room.store, title="Another group")
+    other = await seed_session(room.store, title="Another group", signed_in_at=SESSION_START)
     with pytest.raises(websockets.InvalidStatus) as refused:
         await websockets.connect(other.on(room).participant_url, additional_headers={"Cookie": room.cookies["Ann"]})
     assert refused.value.response.status_code == 403

@@ -28,7 +28,7 @@ from groupvisit.domain import apply, decide, replay
 from groupvisit.domain.commands import COMMAND_TYPES, OpenPhase, ProposeTopic
 from groupvisit.domain.views import view_for
 from groupvisit.store import Store
-from support.clients import Refusal, ScreenClient
+from support.clients import Link, Refusal, ScreenClient
 from support.process import RecordingSocket, Seeded, actor_of, assert_log_replays_to_live, seed_session
 from support.server import LiveServer
 
@@ -144,7 +144,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
     server = LiveServer(db, ManualClock(SESSION_START))
     server.start()
     try:
-        yield Fuzzed(server, store, asyncio.run(seed_session(store)))
+        yield Fuzzed(server, store, asyncio.run(seed_session(store, signed_in_at=SESSION_START)))
     finally:
         server.stop()
         store.close()
@@ -173,8 +173,8 @@ class Fuzzer:
     """The connections the plan's messages go over, one per role, reopened after a close for abuse."""
 
     def __init__(self, room: Seeded, cookie: str) -> None:
-        self.urls = {"facilitator": (room.console_url, None), "participant": (room.participant_url, cookie),
-                     "clinician": (room.queue_url(1), None), "projector": (room.projector_url, None)}
+        self.urls = {"facilitator": room.console_url, "participant": Link(room.participant_url, cookie),
+                     "clinician": room.queue_url(1), "projector": room.projector_url}
         self.sockets: dict[str, RecordingSocket] = {}
         self.problems: list[str] = []
         self.closes: list[int | None] = []

@@ -5,7 +5,7 @@ import pytest
 import websockets
 
 from conftest import Clinic
-from support.clients import join
+from support.clients import join, send_form
 
 
 async def get(clinic: Clinic, path: str, cookie: str | None = None) -> httpx.Response:
@@ -24,19 +24,22 @@ async def test_the_projector_page_shows_the_join_code_with_its_link(clinic: Clin
 
 @pytest.mark.asyncio
 async def test_the_console_opens_for_the_facilitator_only(clinic: Clinic) -> None:
-    assert (await get(clinic, f"/console/{clinic.session_id}?key={clinic.facilitator_key}")).status_code == 200
-    refused = await get(clinic, f"/console/{clinic.session_id}?key={clinic.clinician_keys[0]}")
+    assert (await get(clinic, f"/console/{clinic.session_id}", clinic.cookie("alex"))).status_code == 200
+    refused = await get(clinic, f"/console/{clinic.session_id}", clinic.cookie("sam"))
     assert refused.status_code == 403
-    assert "this screen is for a facilitator" in refused.text.lower()
-    assert (await get(clinic, f"/console/{clinic.session_id}")).status_code == 403
+    assert "this screen is for a facilitator, and you are signed in as a clinician" in refused.text.lower()
+    anonymous = await get(clinic, f"/console/{clinic.session_id}")
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"] == f"/login?next=%2Fconsole%2F{clinic.session_id}"
 
 
 @pytest.mark.asyncio
 async def test_the_queue_opens_for_a_clinician_only(clinic: Clinic) -> None:
-    response = await get(clinic, f"/queue/{clinic.session_id}?key={clinic.clinician_keys[1]}")
+    response = await get(clinic, f"/queue/{clinic.session_id}", clinic.cookie("priya"))
     assert response.status_code == 200
     assert "Dr. Priya Natarajan" in response.text
-    assert (await get(clinic, f"/queue/{clinic.session_id}?key={clinic.facilitator_key}")).status_code == 403
+    assert (await get(clinic, f"/queue/{clinic.session_id}", clinic.cookie("alex"))).status_code == 403
+    assert (await get(clinic, f"/queue/{clinic.session_id}", clinic.cookie("admin"))).status_code == 403
 
 
 @pytest.mark.asyncio
@@ -58,7 +61,7 @@ async def test_joining_leads_to_the_participant_screen_and_done_forgets_the_devi
     page = await get(clinic, f"/p/{session_id}", cookie)
     assert page.status_code == 200 and "Maria" in page.text
     async with httpx.AsyncClient(base_url=clinic.server.http) as client:
-        done = await client.post(f"/p/{session_id}/done", headers={"Cookie": cookie})
+        done = await send_form(client, f"/p/{session_id}/done", {}, page=f"/p/{session_id}", cookie=cookie)
     assert done.status_code == 303 and done.headers["location"] == "/join"
     assert (await get(clinic, f"/p/{session_id}", cookie)).status_code == 403
     with pytest.raises(websockets.InvalidStatus) as refused:
@@ -83,8 +86,8 @@ async def test_the_participant_screen_without_joining_goes_to_the_join_page(clin
 async def test_a_bad_join_says_what_was_wrong(clinic: Clinic, code: str | None, name: str, status: int,
                                               message: str) -> None:
     async with httpx.AsyncClient(base_url=clinic.server.http) as client:
-        response = await client.post("/join", data={"code": clinic.join_code if code is None else code,
-                                                    "display_name": name})
+        response = await send_form(client, "/join", {"code": clinic.join_code if code is None else code,
+                                                     "display_name": name})
     assert response.status_code == status
     assert message in response.text
 
@@ -93,7 +96,7 @@ async def test_a_bad_join_says_what_was_wrong(clinic: Clinic, code: str | None, 
 async def test_a_second_participant_with_the_same_name_is_asked_to_add_an_initial(clinic: Clinic) -> None:
     await join(clinic.server.http, clinic.join_code, "Rosa")
     async with httpx.AsyncClient(base_url=clinic.server.http) as client:
-        response = await client.post("/join", data={"code": clinic.join_code, "display_name": "rosa"})
+        response = await send_form(client, "/join", {"code": clinic.join_code, "display_name": "rosa"})
     assert response.status_code == 400
     assert "add an initial" in response.text
 
@@ -107,15 +110,17 @@ async def test_the_join_qr_code_is_an_svg(clinic: Clinic) -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_websocket_with_a_wrong_key_is_refused_at_the_handshake(clinic: Clinic) -> None:
-    with pytest.raises(websockets.InvalidStatus) as refused:
-        await websockets.connect(clinic.screen_url("console", clinic.clinician_keys[0]))
-    assert refused.value.response.status_code == 403
+async def test_a_websocket_without_the_right_credential_is_refused_at_the_handshake(clinic: Clinic) -> None:
+    console = clinic.link("console")
+    for cookie in (clinic.cookie("sam"), clinic.cookie("admin"), "gv_signin=not-a-sign-in", None):
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            await websockets.connect(console.url, additional_headers={"Cookie": cookie} if cookie else None)
+        assert refused.value.response.status_code == 403
 
 
 @pytest.mark.asyncio
 async def test_pages_carry_security_headers_and_are_never_cached(clinic: Clinic) -> None:
-    page = await get(clinic, f"/console/{clinic.session_id}?key={clinic.facilitator_key}")
+    page = await get(clinic, f"/console/{clinic.session_id}", clinic.cookie("alex"))
     policy = page.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
@@ -128,11 +133,12 @@ async def test_pages_carry_security_headers_and_are_never_cached(clinic: Clinic)
 
 @pytest.mark.asyncio
 async def test_a_websocket_from_a_foreign_origin_is_refused_at_the_handshake(clinic: Clinic) -> None:
-    url = clinic.screen_url("console", clinic.facilitator_key)
+    url, cookie = clinic.link("console")
+    headers = {"Cookie": cookie}
     with pytest.raises(websockets.InvalidStatus) as refused:
-        await websockets.connect(url, origin="http://evil.example")  # type: ignore[arg-type]
+        await websockets.connect(url, origin="http://evil.example", additional_headers=headers)  # type: ignore[arg-type]
     assert refused.value.response.status_code == 403
-    own = await websockets.connect(url, origin=clinic.server.http)  # type: ignore[arg-type]
+    own = await websockets.connect(url, origin=clinic.server.http, additional_headers=headers)  # type: ignore[arg-type]
     await own.close()
 
 
@@ -140,7 +146,7 @@ async def test_a_websocket_from_a_foreign_origin_is_refused_at_the_handshake(cli
 async def test_guessing_join_codes_is_held_back_and_released_after_the_window(clinic: Clinic) -> None:
     async with httpx.AsyncClient(base_url=clinic.server.http) as client:
         async def attempt(code: str) -> httpx.Response:
-            return await client.post("/join", data={"code": code, "display_name": "Guesser"})
+            return await send_form(client, "/join", {"code": code, "display_name": "Guesser"})
 
         for n in range(10):
             assert (await attempt(f"ZZZZZ{n}")).status_code == 404

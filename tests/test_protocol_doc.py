@@ -18,7 +18,7 @@ from groupvisit.domain.events import EVENT_TYPES, ParticipantJoined, SessionSche
 from groupvisit.domain.phases import OPEN, Phase
 from groupvisit.domain.views import view_for
 from groupvisit.web import protocol
-from groupvisit.web.sockets import CLOSE_REFUSED
+from groupvisit.web.sockets import CLOSE_ENDED, CLOSE_REFUSED
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "protocol.md"
@@ -287,5 +287,5 @@ def test_no_error_code_in_the_table_that_the_code_no_longer_sends() -> None:
     assert not stale, f"error codes in docs/protocol.md that nothing raises any more: {', '.join(stale)}"
 
 
-def test_refused_close_code_is_documented() -> None:
-    assert str(CLOSE_REFUSED) in table("Close codes")
+def test_the_servers_own_close_codes_are_documented() -> None:
+    assert {str(CLOSE_REFUSED), str(CLOSE_ENDED)} <= set(table("Close codes"))

@@ -55,10 +55,10 @@ async def serve_next(clinician: ScreenClient, room: str) -> str:
 @pytest.mark.asyncio
 async def test_a_whole_session_with_twelve_participants_survives_a_restart(clinic: Clinic) -> None:
     c = clinic
-    projector = await ScreenClient(c.screen_url("projector", c.projector_key), name="projector").connect()
-    facilitator = await ScreenClient(c.screen_url("console", c.facilitator_key), name="facilitator").connect()
-    doctors = [await ScreenClient(c.screen_url("queue", key), name=f"clinician {n}").connect()
-               for n, key in enumerate(c.clinician_keys)]
+    projector = await ScreenClient(c.link("projector"), name="projector").connect()
+    facilitator = await ScreenClient(c.link("console"), name="facilitator").connect()
+    doctors = [await ScreenClient(c.link("queue", username), name=f"clinician {n}").connect()
+               for n, username in enumerate(("sam", "priya"))]
     cookies: list[str] = []
     people: list[ScreenClient] = []
     for name in NAMES:
@@ -183,7 +183,7 @@ async def test_a_whole_session_with_twelve_participants_survives_a_restart(clini
     await asyncio.gather(*(screen.wait_for(lambda v, s=screen: s.connects == 2, timeout=20) for screen in screens))
     for screen in screens:
         assert (screen.seq, json.dumps(screen.view, sort_keys=True)) == before[screen.name], screen.name
-    assert facilitator.view == await fresh_view(c.screen_url("console", c.facilitator_key))
+    assert facilitator.view == await fresh_view(c.link("console"))
     assert people[3].view == await fresh_view(f"{c.server.ws}/p/{c.session_id}/ws", cookies[3])
 
     # The rest of the discussion and the rest of the queue.
@@ -238,6 +238,6 @@ async def test_a_whole_session_with_twelve_participants_survives_a_restart(clini
     assert [seq for seq, _ in stored] == list(range(1, len(stored) + 1))
     state = replay(event for _, event in stored)
     assert projector.view == view_for(state, Actor(Role.PROJECTOR))
-    assert projector.view == await fresh_view(c.screen_url("projector", c.projector_key))
+    assert projector.view == await fresh_view(c.link("projector"))
     for screen in screens:
         await screen.close()

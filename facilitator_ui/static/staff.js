@@ -25,6 +25,13 @@
         keepFocus(() => render(view, channel));
       },
       onStatus(state, detail) {
+        if (state === "signed_out" && config.sign_in_url) {
+          // The sign-in ended: take the data off the screen at once, and offer to sign in again.
+          const url = new URL(config.sign_in_url, window.location.href);
+          url.searchParams.set("ended", detail || "idle");
+          window.location.replace(url.toString());
+          return;
+        }
         status.dataset.status = state;
         // A refusal or an ending comes with the server's own words: they say it best.
         setText(status, detail ? sentence(detail) : STATUS_TEXT[state]);
@@ -43,7 +50,29 @@
       };
       step();
     }
+    if (config.idle_seconds) warnBeforeSignOut(config.idle_seconds);
     return { config, channel };
+  }
+
+  // A minute before an idle sign-out, say so: any touch or key keeps the person signed in.
+  function warnBeforeSignOut(idleSeconds) {
+    const warning = document.getElementById("idle-warning");
+    if (!warning) return;
+    let lastInput = Date.now();
+    for (const kind of ["pointerdown", "keydown", "wheel"]) {
+      document.addEventListener(kind, () => {
+        lastInput = Date.now();
+        warning.hidden = true;
+      }, { passive: true, capture: true });
+    }
+    window.setInterval(() => {
+      const left = Math.round(idleSeconds - (Date.now() - lastInput) / 1000);
+      if (left > 60) return;
+      warning.hidden = false;
+      setText(warning, left > 0
+        ? `No activity for a while: you will be signed out in ${left} seconds. Touch or type anything to stay signed in.`
+        : "Signing out…");
+    }, 1000);
   }
 
   // Moving a node in the DOM can blur what is focused inside it: put focus and caret back.

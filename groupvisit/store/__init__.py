@@ -1,5 +1,5 @@
 """Storage: the only package that talks to the database."""
 
-from .store import DuplicateCommand, SeqConflict, Stored, Store
+from .store import DuplicateCommand, NewDevice, SeqConflict, Stored, Store, UsernameTaken
 
-__all__ = ["DuplicateCommand", "SeqConflict", "Store", "Stored"]
+__all__ = ["DuplicateCommand", "NewDevice", "SeqConflict", "Store", "Stored", "UsernameTaken"]

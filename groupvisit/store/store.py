@@ -7,6 +7,7 @@ sequence numbers in one transaction, or none do.
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -17,11 +18,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..domain.events import Event, ParticipantJoined, SessionScheduled, event_from_dict
-from .keys import key_hash, new_id, new_join_code
-from .tables import AuditRow, CommandRow, CredentialRow, EventRow, SessionRow, StaffRow
+from .keys import key_hash, new_id, new_join_code, new_key
+from .tables import AuditRow, CommandRow, CredentialRow, EventRow, SessionRow, SignInRow, UserRow
 
 T = TypeVar("T")
 Stored = tuple[int, Event]
+
+
+@dataclass(frozen=True)
+class NewDevice:
+    """A participant device joining: the token its cookie will hold, and whether it is a shared tablet."""
+
+    token: str
+    shared: bool
+    at: float
+
+
+class UsernameTaken(Exception):
+    """Another account already has this username."""
 
 
 class SeqConflict(Exception):
@@ -107,16 +121,13 @@ class Store:
 
     async def rotate_projector_key(self, session_id: str) -> str:
         """A new projector link key; the old link stops working."""
-        return await self.rotate(SessionRow, session_id, "projector_key_hash")
-
-    async def rotate(self, table: type[SessionRow] | type[StaffRow], row_id: str, column: str) -> str:
         key = new_id() + new_id()
 
         def work(db: Session) -> None:
-            row = db.get(table, row_id)
+            row = db.get(SessionRow, session_id)
             if row is None:
-                raise LookupError(f"no {table.__tablename__} row {row_id!r}")
-            setattr(row, column, key_hash(key))
+                raise LookupError(f"no session {session_id!r}")
+            row.projector_key_hash = key_hash(key)
             db.add(row)
             db.commit()
 
@@ -126,12 +137,12 @@ class Store:
     # The event log
 
     async def append(self, session_id: str, after_seq: int, events: Sequence[Event],
-                     credential_token: str | None = None, command_id: str | None = None,
+                     device: NewDevice | None = None, command_id: str | None = None,
                      audit: AuditRow | None = None) -> list[Stored]:
         """Store `events` as `after_seq + 1, ...` in one transaction; `SeqConflict` if the log moved on.
 
         With `command_id`, the command is remembered with its result in the same transaction
-        (`DuplicateCommand` if it already ran). With `credential_token`, the device that joined
+        (`DuplicateCommand` if it already ran). With `device`, the device that joined
         is bound to its new participant in the same transaction; `audit` records who changed it.
         """
 
@@ -153,9 +164,10 @@ class Store:
             stored = list(enumerate(events, start=after_seq + 1))
             for seq, ev in stored:
                 db.add(EventRow(session_id=session_id, seq=seq, type=ev.type, data=ev.to_dict(), recorded_at=now))
-                if credential_token is not None and isinstance(ev, ParticipantJoined):
-                    db.add(CredentialRow(token_hash=key_hash(credential_token), session_id=session_id,
-                                         participant_id=ev.participant_id))
+                if device is not None and isinstance(ev, ParticipantJoined):
+                    db.add(CredentialRow(token_hash=key_hash(device.token), session_id=session_id,
+                                         participant_id=ev.participant_id, shared=device.shared,
+                                         active_at=device.at))
             try:
                 db.commit()
             except IntegrityError:  # another process wrote the same seq or command id first
@@ -195,39 +207,26 @@ class Store:
         return await self.run(lambda db: list(db.exec(
             select(AuditRow).where(AuditRow.session_id == session_id).order_by(col(AuditRow.id)))))
 
-    # People
+    # Participant devices
 
-    async def add_staff(self, name: str, role: str) -> tuple[StaffRow, str]:
-        """A staff member and their personal link key (shown once; only its hash is kept)."""
-        key = new_id() + new_id()
-        row = StaffRow(id=new_id(), name=name, role=role, key_hash=key_hash(key))
+    async def device(self, session_id: str, token: str) -> CredentialRow | None:
+        """The credential a participant device's cookie holds, if it is one of this session's."""
 
-        def work(db: Session) -> StaffRow:
-            db.add(row)
-            db.commit()
-            return row
-
-        return await self.run(work), key
-
-    async def rotate_staff_key(self, staff_id: str) -> str:
-        """A new personal link key for a staff member; the old link stops working."""
-        return await self.rotate(StaffRow, staff_id, "key_hash")
-
-    async def staff(self) -> list[StaffRow]:
-        return await self.run(lambda db: list(db.exec(select(StaffRow))))
-
-    async def staff_by_key(self, key: str) -> StaffRow | None:
-        digest = key_hash(key)
-        return await self.run(lambda db: db.exec(select(StaffRow).where(StaffRow.key_hash == digest)).first())
-
-    async def participant_for_token(self, session_id: str, token: str) -> str | None:
-        def work(db: Session) -> str | None:
+        def work(db: Session) -> CredentialRow | None:
             row = db.get(CredentialRow, key_hash(token))
-            return row.participant_id if row is not None and row.session_id == session_id else None
+            return row if row is not None and row.session_id == session_id else None
 
         return await self.run(work)
 
-    async def forget_token(self, token: str) -> None:
+    async def device_active(self, token: str, at: float) -> None:
+        def work(db: Session) -> None:
+            db.exec(update(CredentialRow).where(col(CredentialRow.token_hash) == key_hash(token))
+                    .values(active_at=at))
+            db.commit()
+
+        await self.run(work)
+
+    async def forget_device(self, token: str) -> None:
         def work(db: Session) -> None:
             row = db.get(CredentialRow, key_hash(token))
             if row is not None:
@@ -235,3 +234,98 @@ class Store:
                 db.commit()
 
         await self.run(work)
+
+    # Staff accounts
+
+    async def add_user(self, *, username: str, name: str, role: str, password_hash: str, at: float) -> UserRow:
+        """A new account; `UsernameTaken` if the username is in use."""
+        row = UserRow(id=new_id(), username=username, name=name, role=role, password_hash=password_hash,
+                      created_at=at)
+
+        def work(db: Session) -> UserRow:
+            db.add(row)
+            try:
+                db.commit()
+            except IntegrityError:
+                db.rollback()
+                raise UsernameTaken(username) from None
+            return row
+
+        return await self.run(work)
+
+    async def users(self) -> list[UserRow]:
+        return await self.run(lambda db: list(db.exec(select(UserRow).order_by(col(UserRow.username)))))
+
+    async def user(self, user_id: str) -> UserRow | None:
+        return await self.run(lambda db: db.get(UserRow, user_id))
+
+    async def user_by_username(self, username: str) -> UserRow | None:
+        return await self.run(lambda db: db.exec(select(UserRow).where(UserRow.username == username)).first())
+
+    async def update_user(self, username: str, at: float, why: str | None, **values: object) -> UserRow:
+        """Change an account (`password_hash`, `disabled`); with a `why`, its sign-ins end for that reason."""
+
+        def work(db: Session) -> UserRow:
+            row = db.exec(select(UserRow).where(UserRow.username == username)).first()
+            if row is None:
+                raise LookupError(username)
+            for name, value in values.items():
+                setattr(row, name, value)
+            db.add(row)
+            if why is not None:
+                db.exec(update(SignInRow).where(col(SignInRow.user_id) == row.id, col(SignInRow.ended_at).is_(None))
+                        .values(ended_at=at, ended_why=why))
+            db.commit()
+            return row
+
+        return await self.run(work)
+
+    # Staff sign-ins
+
+    async def start_sign_in(self, user_id: str, device: str, at: float) -> str:
+        """A new sign-in for `user_id`; returns the token for its cookie (only its hash is kept)."""
+        token = new_key()
+
+        def work(db: Session) -> None:
+            db.add(SignInRow(token_hash=key_hash(token), user_id=user_id, device=device, started_at=at, active_at=at))
+            db.commit()
+
+        await self.run(work)
+        return token
+
+    async def sign_in(self, token: str) -> tuple[SignInRow, UserRow] | None:
+        def work(db: Session) -> tuple[SignInRow, UserRow] | None:
+            row = db.get(SignInRow, key_hash(token))
+            if row is None:
+                return None
+            user = db.get(UserRow, row.user_id)
+            return None if user is None else (row, user)
+
+        return await self.run(work)
+
+    async def sign_in_active(self, token: str, at: float) -> None:
+        def work(db: Session) -> None:
+            db.exec(update(SignInRow).where(col(SignInRow.token_hash) == key_hash(token),
+                                            col(SignInRow.ended_at).is_(None)).values(active_at=at))
+            db.commit()
+
+        await self.run(work)
+
+    async def end_sign_in(self, token: str, at: float, why: str) -> None:
+        def work(db: Session) -> None:
+            db.exec(update(SignInRow).where(col(SignInRow.token_hash) == key_hash(token),
+                                            col(SignInRow.ended_at).is_(None)).values(ended_at=at, ended_why=why))
+            db.commit()
+
+        await self.run(work)
+
+    async def last_sign_ins(self) -> dict[str, float]:
+        """When each account last signed in, by user id."""
+
+        def work(db: Session) -> dict[str, float]:
+            last: dict[str, float] = {}
+            for row in db.exec(select(SignInRow)):
+                last[row.user_id] = max(last.get(row.user_id, 0.0), row.started_at)
+            return last
+
+        return await self.run(work)

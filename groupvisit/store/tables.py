@@ -31,23 +31,46 @@ class EventRow(SQLModel, table=True):
     recorded_at: float
 
 
-class StaffRow(SQLModel, table=True):
-    __tablename__ = "staff"
+class UserRow(SQLModel, table=True):
+    """A staff member's own account: one person, one login (an admin, a facilitator or a clinician)."""
+
+    __tablename__ = "users"
 
     id: str = Field(primary_key=True)
+    username: str = Field(unique=True, index=True)
     name: str
     role: str
-    key_hash: str = Field(index=True)
+    password_hash: str  # argon2id, with its parameters and salt
+    disabled: bool = False
+    created_at: float
+
+
+class SignInRow(SQLModel, table=True):
+    """A staff member signed in on one browser: the hash of the token in its cookie.
+    Kept after it ends (with when and why), so the table is also a record of every sign-in."""
+
+    __tablename__ = "sign_ins"
+
+    token_hash: str = Field(primary_key=True)
+    user_id: str = Field(foreign_key="users.id", index=True)
+    device: str
+    started_at: float
+    active_at: float
+    ended_at: float | None = None
+    ended_why: str = ""
 
 
 class CredentialRow(SQLModel, table=True):
-    """A participant device's credential: the hash of the token in its cookie."""
+    """A participant device's credential: the hash of the token in its cookie. A shared clinic
+    tablet's credential lapses after idle time, so the next patient cannot act as the last."""
 
-    __tablename__ = "participant_credentials"
+    __tablename__ = "participant_devices"
 
     token_hash: str = Field(primary_key=True)
     session_id: str = Field(foreign_key="sessions.id", index=True)
     participant_id: str
+    shared: bool = False
+    active_at: float = 0.0
 
 
 class CommandRow(SQLModel, table=True):

@@ -2,6 +2,7 @@
 
 import math
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -12,12 +13,13 @@ from ..domain import Actor, Phase, Role
 from ..domain.checkin import NAME_LIMIT
 from ..domain.commands import Join
 from ..domain.errors import Refused
+from ..store import NewDevice
 from ..store.keys import new_key, normalise_join_code
 from ..store.tables import SessionRow
-from . import i18n
-from .access import (PARTICIPANT, PARTICIPANT_COOKIE, AccessDenied, Screen, device_of, participant_cookie_path,
-                     screen_actor)
-from .guard import JoinGuard
+from . import csrf, i18n
+from .access import (PARTICIPANT, PARTICIPANT_COOKIE, PROJECTOR, AccessDenied, Gate, Granted, Screen, SignInNeeded, device_of,
+                     participant_cookie_path)
+from .guard import FailureLimit
 from .qr import qr_svg
 
 PARTICIPANT_COOKIE_SECONDS = 12 * 3600
@@ -40,9 +42,17 @@ async def session_or_404(request: Request) -> SessionRow:
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    """A page; its forms carry this browser's CSRF token."""
+    context = {"csrf": csrf.token_for(request), **context}
     response = request.state.templates.TemplateResponse(request, name, context, status_code=status)
     assert isinstance(response, Response)
-    return response
+    return csrf.remember(request, response)
+
+
+def sign_in_url(request: Request, why: str = "") -> str:
+    """The sign-in page, coming back to this page afterwards."""
+    query = urlencode({"next": request.url.path, **({"ended": why} if why else {})})
+    return f"/login?{query}"
 
 
 async def home(request: Request) -> Response:
@@ -60,10 +70,15 @@ async def join_page(request: Request) -> Response:
     code = normalise_join_code(request.path_params.get("code", ""))
     language = i18n.language_of(request)
     response = render(request, "participant/join.html",
-                      {"code": code, "display_name": "", "error": None, "language": language})
+                      join_context(request, code=code, display_name="", error=None, language=language,
+                                   shared_device=request.query_params.get("tablet") == "1"))
     if i18n.pick(request.query_params.get("lang")):  # chosen with the switch at the top of the page
         remember_language(response, request, language)
     return response
+
+
+def join_context(request: Request, **values: Any) -> dict[str, Any]:
+    return {"tablet_idle_minutes": f"{request.state.settings.tablet_idle_minutes:g}", **values}
 
 
 # The join form's refusals by their code, for a participant reading another language than English.
@@ -75,19 +90,21 @@ JOIN_REFUSALS = {
 
 
 async def join_submit(request: Request) -> Response:
-    form = await request.form()
+    form = await csrf.checked_form(request)
     code = normalise_join_code(str(form.get("code", "")))
     name = str(form.get("display_name", ""))
+    shared = form.get("shared_device") == "yes"
     language = i18n.pick(str(form.get("language", ""))) or i18n.language_of(request)
 
     def again(error: str, status: int = 400) -> Response:
-        context = {"code": code, "display_name": name, "error": error, "language": language}
+        context = join_context(request, code=code, display_name=name, error=error, language=language,
+                               shared_device=shared)
         return remember_language(render(request, "participant/join.html", context, status), request, language)
 
     def _(message: str, **values: object) -> str:  # the name gettext's tools look for
         return i18n.gettext(language, message, **values)
 
-    guard: JoinGuard = request.state.join_guard
+    guard: FailureLimit = request.state.join_guard
     client = request.client.host if request.client else "unknown"
     wait = guard.blocked_for(client)
     if wait > 0:
@@ -107,8 +124,8 @@ async def join_submit(request: Request) -> Response:
         return again(_("This session has ended."), 410)
     token = new_key()
     try:
-        await sessions.execute(session.id, Join(name), Actor(Role.PARTICIPANT), credential_token=token,
-                               device=device_of(request))
+        await sessions.execute(session.id, Join(name), Actor(Role.PARTICIPANT),
+                               new_device=NewDevice(token, shared, sessions.clock.now()), device=device_of(request))
     except Refused as refused:
         if language != i18n.DEFAULT_LANGUAGE and refused.code in JOIN_REFUSALS:
             return again(_(JOIN_REFUSALS[refused.code], name=" ".join(name.split()), limit=NAME_LIMIT))
@@ -123,21 +140,25 @@ async def join_submit(request: Request) -> Response:
 async def participant_done(request: Request) -> Response:
     """"Done" on a shared tablet: the device forgets who it was."""
     session = await session_or_404(request)
+    await csrf.checked_form(request)
     token = request.cookies.get(PARTICIPANT_COOKIE)
     if token:
-        await sessions_of(request).store.forget_token(token)
+        await sessions_of(request).store.forget_device(token)
     response = RedirectResponse("/join", status_code=303)
     response.delete_cookie(PARTICIPANT_COOKIE, path=participant_cookie_path(session.id))
     return response
 
 
-async def actor_or_403(request: Request, screen: Screen, session: SessionRow) -> Actor:
+async def admit_or_403(request: Request, screen: Screen, session: SessionRow) -> Granted:
+    """The screen's actor; 403 saying why when refused (a staff screen without a sign-in goes to sign in)."""
     sessions = sessions_of(request)
     live = await sessions.get(session.id)
     names = {p.id: p.name for p in live.state.participants.values()}
+    gate: Gate = request.state.gate
     try:
-        return await screen_actor(sessions.store, screen, session, request.query_params.get("key"),
-                                  request.cookies.get(PARTICIPANT_COOKIE), names)
+        return await gate.admit(screen, session, request, names)
+    except SignInNeeded:
+        raise
     except AccessDenied as denied:
         raise HTTPException(403, denied.reason[:1].upper() + denied.reason[1:] + ".") from None
 
@@ -151,20 +172,29 @@ def screen_page(screen: Screen):  # type: ignore[no-untyped-def]
             # The language switch on the screen: remember the choice, then show the plain address again.
             redirect = RedirectResponse(participant_cookie_path(session.id), status_code=303)
             return remember_language(redirect, request, chosen)
-        actor = await actor_or_403(request, screen, session)
+        try:
+            granted = await admit_or_403(request, screen, session)
+        except SignInNeeded as needed:
+            return RedirectResponse(sign_in_url(request, needed.why), status_code=303)
         key = request.query_params.get("key")
-        ws = f"/{screen.path}/{session.id}/ws" + (f"?key={key}" if key else "")
+        ws = f"/{screen.path}/{session.id}/ws" + (f"?key={key}" if screen is PROJECTOR and key else "")
+        settings, actor = request.state.settings, granted.actor
         config = {
             "ws": ws, "session_id": session.id, "role": actor.role.value,
             "viewer": {"role": actor.role.value, "id": actor.id, "name": actor.name},
             "join_url": join_url(request, session.join_code), "join_code": session.join_code,
             "qr_url": f"/sessions/{session.id}/join-qr.svg",
             "done_url": f"{participant_cookie_path(session.id)}/done",
+            "sign_in_url": sign_in_url(request, "idle"),
+            "idle_seconds": settings.staff_idle_minutes * 60 if actor.role.is_staff else 0,
         }
-        context = {"config": config, "title": session.title, "session": session}
+        context = {"config": config, "title": session.title, "session": session, "member": granted.member}
         if screen is PARTICIPANT:
             language = i18n.language_of(request)
             context.update(language=language, messages=i18n.script_catalogue(language))
+            device = await sessions_of(request).store.device(session.id, request.cookies[PARTICIPANT_COOKIE])
+            if device and device.shared:  # a shared clinic tablet forgets its participant when left idle
+                config["idle_seconds"] = settings.tablet_idle_minutes * 60
         return render(request, screen.template, context)
 
     return page

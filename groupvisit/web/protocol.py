@@ -11,7 +11,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from ..domain.commands import COMMAND_TYPES, Command
 
-CLIENT_MESSAGE_TYPES = ("command", "snapshot_request")
+CLIENT_MESSAGE_TYPES = ("command", "snapshot_request", "activity")
 SERVER_MESSAGE_TYPES = ("snapshot", "event", "ack", "error")
 COMMAND_ID_LIMIT = 64
 
@@ -35,7 +35,12 @@ class SnapshotRequest:
     pass
 
 
-ClientMessage = CommandMessage | SnapshotRequest
+@dataclass(frozen=True)
+class Activity:
+    """Someone is using this screen (it was touched or typed on): it is not idle."""
+
+
+ClientMessage = CommandMessage | SnapshotRequest | Activity
 
 
 def parse(text: str | None) -> ClientMessage:
@@ -52,6 +57,9 @@ def parse(text: str | None) -> ClientMessage:
     if kind == "snapshot_request":
         check_keys(message, {"type"})
         return SnapshotRequest()
+    if kind == "activity":
+        check_keys(message, {"type"})
+        return Activity()
     if kind != "command":
         raise ProtocolError("unknown_type", f"unknown message type {kind!r}: expected one of {', '.join(CLIENT_MESSAGE_TYPES)}")
     command_id = message.get("id")

@@ -1,8 +1,8 @@
 """One websocket per screen: a snapshot, then every event in order, and commands with acks.
 
-Each connection runs three loops in one task group: receive (commands), pump (events
-for this screen) and write (its bounded outbox to the network); whichever ends first
-ends the others. Subscribe, then read, then drain: nothing falls in between. Nothing a
+Each connection runs four loops in one task group: receive (commands), pump (events
+for this screen), write (its bounded outbox to the network) and watch (its credential
+is still good); whichever ends first ends the others. Subscribe, then read, then drain: nothing falls in between. Nothing a
 connection does waits on another screen's network.
 """
 
@@ -16,15 +16,16 @@ import anyio
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from ..actions import LiveSession, Sessions, UnknownSession, audit_row
-from ..domain import Actor
 from ..domain.errors import Refused
 from ..domain.views import View, view_for, visible_event
 from ..hub import Overflowed, Subscription
 from ..settings import Settings
 from . import protocol
-from .access import PARTICIPANT_COOKIE, AccessDenied, Screen, device_of, screen_actor
+from .access import AccessDenied, Gate, Granted, Screen, SignInNeeded, device_of
+from .origin import same_origin
 
 CLOSE_REFUSED = 4403  # sent before accept, so the client sees HTTP 403 at the handshake
+CLOSE_ENDED = 4401  # the credential the screen came in with has ended: sign in or join again
 CLOSE_POLICY = 1008  # kept sending invalid messages
 CLOSE_BEHIND = 1013  # fell too far behind: reconnect with `since` to catch up
 ABUSE_WINDOW = 60.0
@@ -59,9 +60,10 @@ class RateLimit:
 class LiveScreen:
     """One connected screen and what it has been sent."""
 
-    def __init__(self, websocket: WebSocket, sessions: Sessions, live: LiveSession, actor: Actor,
-                 settings: Settings) -> None:
-        self.websocket, self.sessions, self.live, self.actor = websocket, sessions, live, actor
+    def __init__(self, websocket: WebSocket, sessions: Sessions, live: LiveSession, granted: Granted,
+                 gate: Gate, settings: Settings) -> None:
+        self.websocket, self.sessions, self.live, self.gate = websocket, sessions, live, gate
+        self.granted, self.actor = granted, granted.actor
         self.settings = settings
         self.outbox: asyncio.Queue[str] = asyncio.Queue(settings.outgoing_limit)
         self.limit = RateLimit(settings.rate_per_second, settings.rate_burst)
@@ -132,6 +134,24 @@ class LiveScreen:
             await self.sessions.catch_up(self.live, notice.seq)
             self.flush()
 
+    async def watch(self) -> None:
+        """Check the screen's credential again and again: a sign-out, idle time, a replaced display link
+        or a wiped tablet ends the connection within `access_check_seconds`."""
+        while True:
+            await anyio.sleep(self.settings.access_check_seconds)
+            await self.recheck()
+
+    async def recheck(self, active: bool = False) -> None:
+        session = await self.sessions.store.session(self.live.state.session_id)
+        try:
+            if session is None:
+                raise AccessDenied("the session no longer exists")
+            await self.gate.recheck(session, self.granted, active)
+        except SignInNeeded as ended:
+            raise Cutoff(CLOSE_ENDED, ended.why or "signed out") from None
+        except AccessDenied as denied:
+            raise Cutoff(CLOSE_ENDED, denied.reason) from None
+
     def refuse(self, error: protocol.ProtocolError) -> None:
         """An error frame for a bad message; a client that keeps sending them is cut off."""
         self.send(protocol.error_frame(error.command_id, error.code, error.reason))
@@ -154,6 +174,9 @@ class LiveScreen:
             except protocol.ProtocolError as error:
                 self.refuse(error)
                 continue
+            if isinstance(message, protocol.Activity):
+                await self.recheck(active=True)
+                continue
             if isinstance(message, protocol.SnapshotRequest):
                 await self.record_view()
                 self.snapshot()
@@ -161,6 +184,7 @@ class LiveScreen:
             await self.command(message)
 
     async def command(self, message: protocol.CommandMessage) -> None:
+        await self.recheck(active=True)  # a command from a screen whose sign-in just ended is not run
         try:
             accepted = await self.sessions.execute(self.live.state.session_id, message.command, self.actor,
                                                    command_id=message.id, device=self.device)
@@ -172,19 +196,6 @@ class LiveScreen:
         if self.settings.test_ack_delay:
             await anyio.sleep(self.settings.test_ack_delay)
         self.send(protocol.ack_frame(message.id, accepted.seq, accepted.duplicate))
-
-
-def same_origin(websocket: WebSocket, settings: Settings) -> bool:
-    """A browser always says where the page came from; only this server's own pages may connect.
-    (A client without an Origin is not a browser, so no one else's page can drive it.)"""
-    origin = websocket.headers.get("origin")
-    if origin is None:
-        return True
-    host = websocket.headers.get("host", "")
-    allowed = {f"http://{host}", f"https://{host}"}
-    if settings.public_url:
-        allowed.add(settings.public_url.rstrip("/"))
-    return origin.rstrip("/") in allowed
 
 
 def since_param(websocket: WebSocket) -> int | None:
@@ -204,19 +215,20 @@ def live_socket(screen: Screen):  # type: ignore[no-untyped-def]
                 raise AccessDenied("there is no such session")
             live = await sessions.get(session_id)
             names = {p.id: p.name for p in live.state.participants.values()}
-            actor = await screen_actor(sessions.store, screen, session, websocket.query_params.get("key"),
-                                       websocket.cookies.get(PARTICIPANT_COOKIE), names)
+            gate: Gate = websocket.state.gate
+            granted = await gate.admit(screen, session, websocket, names)
         except (AccessDenied, UnknownSession):
             await websocket.close(code=CLOSE_REFUSED)  # before accept: the handshake gets HTTP 403
             return
         await websocket.accept()
-        connection = LiveScreen(websocket, sessions, live, actor, websocket.state.settings)
+        connection = LiveScreen(websocket, sessions, live, granted, gate, websocket.state.settings)
         try:
             async with sessions.hub.subscribe(session_id) as subscription:
                 await connection.start(since_param(websocket))
                 async with anyio.create_task_group() as group:
                     group.start_soon(connection.write)
                     group.start_soon(connection.pump, subscription)
+                    group.start_soon(connection.watch)
                     await connection.receive()
         except* (WebSocketDisconnect, WebSocketDisconnected):
             pass  # the screen went away; the task group has already stopped its other loops

@@ -748,6 +748,12 @@
   }
 
   function onStatus(status, detail) {
+    if (status === "signed_out") {
+      // This device was wiped (Done elsewhere, or a shared tablet left idle): nothing of this
+      // person may stay on the screen for the next one.
+      window.location.replace("/join");
+      return;
+    }
     connection = status;
     const line = $("connection-status");
     line.dataset.status = status;

@@ -14,6 +14,8 @@ from typing import Any
 from playwright.async_api import (Browser, BrowserContext, ConsoleMessage, Dialog, Frame, Page, Playwright,
                                   WebSocket)
 
+from support.accounts import PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -135,6 +137,15 @@ class DeviceLink:
             await self.server.wait_closed()
         self.cut()
         await asyncio.gather(*self.relays, return_exceptions=True)
+
+
+async def open_signed_in(page: Page, url: str, username: str) -> None:
+    """Open a staff screen as staff do: it sends them to sign in, then back to the screen."""
+    await page.goto(url)
+    await page.locator("#username").fill(username)
+    await page.locator("#password").fill(PASSWORD)
+    await page.locator("#sign-in").click()
+    await page.wait_for_url(url)
 
 
 async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -3,8 +3,9 @@
 import asyncio
 import itertools
 import json
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import websockets
@@ -12,6 +13,16 @@ from websockets.asyncio.client import ClientConnection
 
 RECONNECT_LIMIT = 20.0
 _ids = itertools.count(1)
+
+
+class Link(NamedTuple):
+    """Where a screen's websocket connects, and the cookie its browser would send with it."""
+
+    url: str
+    cookie: str | None = None
+
+    def since(self, seq: int) -> "Link":
+        return Link(f"{self.url}{'&' if '?' in self.url else '?'}since={seq}", self.cookie)
 
 
 class Refusal(Exception):
@@ -23,8 +34,10 @@ class Refusal(Exception):
 class ScreenClient:
     """One screen: keeps its view in sequence and reconnects with `since` when the server goes away."""
 
-    def __init__(self, url: str, cookie: str | None = None, name: str = "") -> None:
-        self.url, self.cookie, self.name = url, cookie, name
+    def __init__(self, target: Link | str, cookie: str | None = None, name: str = "") -> None:
+        if isinstance(target, Link):
+            target, cookie = target.url, target.cookie
+        self.url, self.cookie, self.name = target, cookie, name
         self.view: dict[str, Any] = {}
         self.seq: int | None = None
         self.frames: list[str] = []  # everything received, raw, for privacy checks
@@ -125,11 +138,36 @@ class ScreenClient:
             await self.reader
 
 
-async def join(http_base: str, code: str, name: str) -> tuple[str, str]:
+def form_token(page: str) -> str:
+    """The CSRF token a page put in its forms."""
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+async def send_form(client: httpx.AsyncClient, path: str, data: dict[str, str], page: str = "/join",
+                    cookie: str | None = None) -> httpx.Response:
+    """Post a form the way a browser does: with the CSRF token from the page it is on."""
+    if cookie:
+        client.cookies.set(*cookie.split("=", 1))
+    token = form_token((await client.get(page)).text)
+    return await client.post(path, data={**data, "csrf": token})
+
+
+async def join(http_base: str, code: str, name: str, shared_device: bool = False) -> tuple[str, str]:
     """Join as a participant through the join form; the session id and the device's cookie header."""
     async with httpx.AsyncClient(base_url=http_base) as client:
-        response = await client.post("/join", data={"code": code, "display_name": name})
+        form = {"code": code, "display_name": name, **({"shared_device": "yes"} if shared_device else {})}
+        response = await send_form(client, "/join", form)
         assert response.status_code == 303, response.text
         session_path = response.headers["location"]
         token = response.cookies["gv_participant"]
     return session_path.rsplit("/", 1)[-1], f"gv_participant={token}"
+
+
+async def sign_in(http_base: str, username: str, password: str) -> str:
+    """Sign a staff member in through the sign-in form; the browser's cookie header."""
+    async with httpx.AsyncClient(base_url=http_base) as client:
+        response = await send_form(client, "/login", {"username": username, "password": password}, page="/login")
+        assert response.status_code == 303, response.text
+        return f"gv_signin={response.cookies['gv_signin']}"

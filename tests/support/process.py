@@ -37,7 +37,8 @@ from websockets.asyncio.client import ClientConnection
 from groupvisit.domain import Actor, Role, SessionState, replay
 from groupvisit.domain.views import view_for
 from groupvisit.store import Store
-from support.clients import Refusal, ScreenClient
+from support.accounts import Staff, signed_in_team
+from support.clients import Link, Refusal, ScreenClient
 from support.server import Loopback
 
 START_TIMEOUT = 20.0
@@ -176,12 +177,6 @@ def _kill_leftovers() -> None:
 # --- a seeded session ----------------------------------------------------------------
 
 @dataclass
-class Staff:
-    key: str
-    actor: Actor
-
-
-@dataclass
 class Seeded:
     """One session and the links to its screens, on some server's `ws` base URL."""
 
@@ -205,21 +200,19 @@ class Seeded:
         self.ws, self.http = server.ws, server.http
         return self
 
-    def url(self, screen: str, key: str | None = None) -> str:
-        if screen == "p":
-            return f"{self.ws}/p/{self.session_id}/ws"
-        return f"{self.ws}/{screen}/{self.session_id}/ws?key={key}"
+    def url(self, screen: str) -> str:
+        return f"{self.ws}/{screen}/{self.session_id}/ws"
 
     @property
-    def projector_url(self) -> str:
-        return self.url("projector", self.projector_key)
+    def projector_url(self) -> Link:
+        return Link(f"{self.url('projector')}?key={self.projector_key}")
 
     @property
-    def console_url(self) -> str:
-        return self.url("console", self.facilitator.key)
+    def console_url(self) -> Link:
+        return Link(self.url("console"), self.facilitator.cookie)
 
-    def queue_url(self, n: int = 0) -> str:
-        return self.url("queue", self.clinicians[n].key)
+    def queue_url(self, n: int = 0) -> Link:
+        return Link(self.url("queue"), self.clinicians[n].cookie)
 
     @property
     def participant_url(self) -> str:
@@ -234,10 +227,10 @@ class Seeded:
         self.cookies[name] = cookie
         return cookie
 
-    def screens(self) -> list[tuple[str, str | None]]:
-        """Every kind of screen of this session (URL, cookie), for the replay invariant."""
-        return [(self.projector_url, None), (self.console_url, None), (self.queue_url(0), None),
-                *((self.participant_url, cookie) for cookie in self.cookies.values())]
+    def screens(self) -> list[Link]:
+        """Every kind of screen of this session, for the replay invariant."""
+        return [self.projector_url, self.console_url, self.queue_url(0),
+                *(Link(self.participant_url, cookie) for cookie in self.cookies.values())]
 
 
 @asynccontextmanager
@@ -250,18 +243,15 @@ async def seeded(db: Path) -> AsyncIterator[Seeded]:
         store.close()
 
 
-async def seed_session(store: Store, title: str = "Diabetes group visit", vote_budget: int = 3) -> Seeded:
-    """A new session, a facilitator and two clinicians, in the database `store` writes to."""
+async def seed_session(store: Store, title: str = "Diabetes group visit", vote_budget: int = 3,
+                       signed_in_at: float | None = None) -> Seeded:
+    """A new session, and a facilitator and two clinicians signed in (at `signed_in_at`, by default now:
+    the server's clock must not find them idle), in the database `store` writes to."""
     session, projector_key = await store.create_session(
         title=title, cohort="Diabetes group (Tuesday)", starts_at=SESSION_START,
         ends_at=SESSION_START + 120 * 60, vote_budget=vote_budget)
-    row, key = await store.add_staff("Nurse Alex Rivera", "facilitator")
-    facilitator = Staff(key, Actor(Role.FACILITATOR, row.id, row.name))
-    clinicians = []
-    for name in ("Dr. Sam Okafor", "Dr. Priya Natarajan"):
-        row, key = await store.add_staff(name, "clinician")
-        clinicians.append(Staff(key, Actor(Role.CLINICIAN, row.id, row.name)))
-    return Seeded(store, session.id, session.join_code, projector_key, facilitator, clinicians)
+    team = await signed_in_team(store, time.time() if signed_in_at is None else signed_in_at)
+    return Seeded(store, session.id, session.join_code, projector_key, team["alex"], [team["sam"], team["priya"]])
 
 
 # --- clients -------------------------------------------------------------------------
@@ -269,7 +259,7 @@ async def seed_session(store: Store, title: str = "Diabetes group visit", vote_b
 class ResendingClient(ScreenClient):
     """A screen that re-sends an unanswered command with the same id, as the issue asks screens to."""
 
-    def __init__(self, url: str, cookie: str | None = None, name: str = "") -> None:
+    def __init__(self, url: Link | str, cookie: str | None = None, name: str = "") -> None:
         super().__init__(url, cookie, name)
         self.answers: list[dict[str, Any]] = []  # every ack and error frame, in order
         self.closes: list[int | None] = []  # the close code of each connection that ended
@@ -353,7 +343,9 @@ class RecordingSocket:
         self.reader = asyncio.create_task(self.read())
 
     @classmethod
-    async def open(cls, url: str, cookie: str | None = None, **options: Any) -> "RecordingSocket":
+    async def open(cls, url: Link | str, cookie: str | None = None, **options: Any) -> "RecordingSocket":
+        if isinstance(url, Link):
+            url, cookie = url
         headers = {"Cookie": cookie} if cookie else None
         options.setdefault("compression", None)
         return cls(await websockets.connect(url, additional_headers=headers, **options))

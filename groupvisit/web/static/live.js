@@ -5,6 +5,8 @@
 (function () {
   const BACKOFF_START_MS = 500;
   const BACKOFF_CAP_MS = 15000;
+  const ACTIVITY_EVERY_MS = 60000;
+  const CLOSE_ENDED = 4401; // the sign-in, display link or device credential has ended
 
   // Configuration a page hands to its script, as JSON (never inline code).
   function config() {
@@ -88,6 +90,10 @@
         stop("refused", event.reason || "this screen's access was refused");
         return;
       }
+      if (event.code === CLOSE_ENDED) {
+        stop("signed_out", event.reason);
+        return;
+      }
       if (!opened) {
         // A refused handshake looks like a network error to a browser: ask the page itself.
         fetch(window.location.href, { method: "HEAD", cache: "no-store" })
@@ -164,6 +170,19 @@
         pending.set(id, { frame, resolve, reject });
         if (socket && socket.readyState === WebSocket.OPEN) socket.send(frame);
       });
+    }
+
+    // Someone touching or typing keeps a staff sign-in (or a shared tablet) from going idle;
+    // just reading does not. Told to the server at most once a minute.
+    let lastReported = 0;
+    function reportActivity() {
+      const now = Date.now();
+      if (now - lastReported < ACTIVITY_EVERY_MS || !socket || socket.readyState !== WebSocket.OPEN) return;
+      lastReported = now;
+      socket.send(JSON.stringify({ type: "activity" }));
+    }
+    for (const kind of ["pointerdown", "keydown", "wheel"]) {
+      document.addEventListener(kind, reportActivity, { passive: true, capture: true });
     }
 
     open();

@@ -1,0 +1,99 @@
+"""`groupvisit user add|list|disable|enable|set-password`: staff accounts from the command line."""
+
+import argparse
+import getpass
+import sys
+import time
+
+import anyio.to_thread
+
+from .accounts import AccountError, check_name, check_password, check_role, check_username, hash_password
+from .settings import DEFAULT_DATA_DIR, Settings
+from .store import Store, UsernameTaken
+
+DB_HELP = f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})"
+
+
+def add_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    user = commands.add_parser("user", help="add, list, disable or enable staff accounts, or set a password",
+                               description="Staff accounts: one per person (admin, facilitator or clinician).")
+    actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add a staff account", description="Add a staff account.")
+    add.add_argument("username", help="what they type to sign in: letters, digits, dots, dashes, underscores")
+    add.add_argument("--name", required=True, help="their name as colleagues and the audit log show it")
+    add.add_argument("--role", required=True, help="admin, facilitator or clinician")
+    listing = actions.add_parser("list", help="list the staff accounts", description="List the staff accounts.")
+    disable = actions.add_parser("disable", help="stop an account signing in and end its sign-ins",
+                                 description="Stop an account signing in; its open screens close within seconds.")
+    enable = actions.add_parser("enable", help="let a disabled account sign in again",
+                                description="Let a disabled account sign in again.")
+    password = actions.add_parser("set-password", help="give an account a new password (ends its sign-ins)",
+                                  description="Give an account a new password; its open screens close within seconds.")
+    for sub in (disable, enable, password):
+        sub.add_argument("username", help="the account's username")
+    for sub in (add, password):
+        sub.add_argument("--password-stdin", action="store_true",
+                         help="read the password from the first line of standard input instead of asking")
+    for sub in (add, listing, disable, enable, password):
+        sub.add_argument("--db", help=DB_HELP)
+
+
+def read_password(args: argparse.Namespace, username: str) -> str:
+    if args.password_stdin:
+        return check_password(sys.stdin.readline().rstrip("\n"), username)
+    if not sys.stdin.isatty():
+        raise AccountError("no terminal to ask for the password on: pass --password-stdin and pipe it in")
+    first = getpass.getpass(f"New password for {username}: ")
+    check_password(first, username)
+    if getpass.getpass("The same password again: ") != first:
+        raise AccountError("the two passwords were not the same")
+    return first
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    store = Store(settings.database_url)
+    try:
+        return await act(store, args)
+    except AccountError as error:
+        print(f"groupvisit: {error}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
+async def act(store: Store, args: argparse.Namespace) -> int:
+    now = time.time()
+    if args.action == "list":
+        users, last = await store.users(), await store.last_sign_ins()
+        if not users:
+            print("There are no staff accounts yet: add one with `groupvisit user add`.")
+        for row in users:
+            seen = time.strftime("%Y-%m-%d %H:%M", time.localtime(last[row.id])) if row.id in last else "never"
+            state = "disabled" if row.disabled else "active"
+            print(f"{row.username:<20} {row.role:<12} {state:<9} last sign-in {seen:<17} {row.name}")
+        return 0
+    username = check_username(args.username)
+    if args.action == "add":
+        name, role = check_name(args.name), check_role(args.role)
+        if await store.user_by_username(username) is not None:
+            raise AccountError(f"there is already an account {username!r}")
+        password_hash = await anyio.to_thread.run_sync(hash_password, read_password(args, username))
+        try:
+            await store.add_user(username=username, name=name, role=role.value, password_hash=password_hash, at=now)
+        except UsernameTaken:
+            raise AccountError(f"there is already an account {username!r}") from None
+        print(f"Added {role.value} {username} ({name}).")
+        return 0
+    if await store.user_by_username(username) is None:
+        raise AccountError(f"there is no account {username!r}: `groupvisit user list` shows them")
+    if args.action == "set-password":
+        password_hash = await anyio.to_thread.run_sync(hash_password, read_password(args, username))
+        await store.update_user(username, now, "password changed", password_hash=password_hash)
+        print(f"New password set for {username}; anyone signed in as {username} must sign in again.")
+    elif args.action == "disable":
+        await store.update_user(username, now, "disabled", disabled=True)
+        print(f"Disabled {username}: they cannot sign in, and their open screens close within seconds.")
+    else:
+        await store.update_user(username, now, None, disabled=False)
+        print(f"Enabled {username}: they can sign in again.")
+    return 0

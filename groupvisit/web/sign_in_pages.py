@@ -1,0 +1,147 @@
+"""Staff sign-in and sign-out, the staff home page and the projector's display link."""
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..accounts import AccountRole, SignInRefused, SignIns, StaffMember
+from ..actions import Sessions
+from ..store.tables import AuditRow
+from . import csrf
+from .access import SIGN_IN_COOKIE, SignInNeeded, device_of, signed_in
+from .guard import FailureLimit
+from .pages import render, session_or_404, sessions_of, sign_in_url
+
+log = logging.getLogger("groupvisit.security")
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """Failed sign-ins are counted per account and per address."""
+
+    account: FailureLimit
+    address: FailureLimit
+
+    def blocked_for(self, username: str, address: str) -> float:
+        return max(self.account.blocked_for(username), self.address.blocked_for(address))
+
+    def failed(self, username: str, address: str) -> None:
+        self.account.failed(username)
+        self.address.failed(address)
+
+
+def sign_ins_of(request: Request) -> SignIns:
+    sign_ins: SignIns = request.state.sign_ins
+    return sign_ins
+
+
+def local_path(target: str | None) -> str:
+    """Where to go after signing in: only a path on this site, never another site's address."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/staff"
+
+
+async def login_page(request: Request) -> Response:
+    try:
+        await signed_in(request, sign_ins_of(request))
+        return RedirectResponse(local_path(request.query_params.get("next")), status_code=303)
+    except SignInNeeded:
+        pass
+    ended = request.query_params.get("ended", "")
+    notice = sign_ins_of(request).explain(ended) if ended else ""
+    return render(request, "staff/login.html", {"next": local_path(request.query_params.get("next")),
+                                                "username": "", "error": "", "notice": notice})
+
+
+async def login_submit(request: Request) -> Response:
+    form = await csrf.checked_form(request)
+    username = str(form.get("username", "")).strip().lower()[:64]
+    password = str(form.get("password", ""))
+    target = local_path(str(form.get("next", "")))
+
+    def again(error: str, status: int) -> Response:
+        return render(request, "staff/login.html",
+                      {"next": target, "username": username, "error": error, "notice": ""}, status)
+
+    limits: SignInLimits = request.state.sign_in_limits
+    address = request.client.host if request.client else "unknown"
+    wait = limits.blocked_for(username, address)
+    if wait > 0:
+        return again(f"Too many failed sign-ins. Wait {math.ceil(wait / 60)} minutes, then try again.", 429)
+    if not username or not password:
+        return again("Enter your username and your password.", 400)
+    try:
+        member, token = await sign_ins_of(request).sign_in(username, password, device_of(request))
+    except SignInRefused as refused:
+        limits.failed(username, address)
+        log.warning("sign-in refused for %r from %s", username, address)
+        return again(refused.reason, 401)
+    log.info("%s signed in", member.username)
+    response = RedirectResponse(target, status_code=303)
+    # Lax, not Strict: a link to a staff screen from a chat or an e-mail should open signed in.
+    response.set_cookie(SIGN_IN_COOKIE, token, path="/", httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https")
+    return response
+
+
+async def logout(request: Request) -> Response:
+    await csrf.checked_form(request)
+    token = request.cookies.get(SIGN_IN_COOKIE)
+    if token:
+        await sign_ins_of(request).sign_out(token)
+    response = RedirectResponse("/login?ended=signed+out", status_code=303)
+    response.delete_cookie(SIGN_IN_COOKIE, path="/")
+    return response
+
+
+async def staff_member(request: Request, *roles: AccountRole) -> StaffMember:
+    """The signed-in staff member (any role, or one of `roles`); sign-in page or 403 otherwise."""
+    try:
+        member = await signed_in(request, sign_ins_of(request), active=True)
+    except SignInNeeded as needed:
+        raise HTTPException(303, headers={"location": sign_in_url(request, needed.why)}) from None
+    if roles and member.role not in roles:
+        allowed = " or ".join(role.value for role in roles)
+        raise HTTPException(403, f"Only a {allowed} can do this; you are signed in as {member.role.value}.")
+    return member
+
+
+def when(at: float) -> str:
+    return time.strftime("%a %d %b %Y, %H:%M", time.localtime(at))
+
+
+async def staff_home(request: Request) -> Response:
+    """Every session, newest first, with the screens this staff member may open."""
+    member = await staff_member(request)
+    sessions = await sessions_of(request).store.sessions()
+    rows = [{"session": s, "starts": when(s.starts_at), "ends": time.strftime("%H:%M", time.localtime(s.ends_at))}
+            for s in reversed(sessions)]
+    return render(request, "staff/home.html", {"member": member, "rows": rows, "title": "Sessions"})
+
+
+async def display_link(request: Request) -> Response:
+    """A new display link for the projector (or none): the old link stops working within seconds."""
+    member = await staff_member(request, AccountRole.ADMIN, AccountRole.FACILITATOR)
+    session = await session_or_404(request)
+    form = await csrf.checked_form(request)
+    action = form.get("action")
+    if action not in ("new", "revoke"):
+        raise HTTPException(400, "Choose a new display link or revoke the current one.")
+    sessions: Sessions = sessions_of(request)
+    key = await sessions.store.rotate_projector_key(session.id)
+    what = "issued a new display link" if action == "new" else "revoked the display link"
+    await sessions.store.audit(AuditRow(session_id=session.id, at=sessions.clock.now(), role=member.role.value,
+                                        actor_id=member.id, actor_name=member.name, device=device_of(request),
+                                        action="changed", what=what))
+    context: dict[str, Any] = {"member": member, "session": session, "title": "Display link",
+                               "link": (f"{request.state.settings.base_url}/projector/{session.id}?key={key}"
+                                        if action == "new" else "")}
+    return render(request, "staff/display_link.html", context)
+

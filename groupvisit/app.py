@@ -21,7 +21,7 @@ from .hub import Hub, hub_for
 from .settings import Settings
 from .store import Store
 from .accounts import SignIns
-from .web import pages, sign_in_pages
+from .web import export, pages, sign_in_pages
 from .web.sign_in_pages import SignInLimits
 from .web.guard import FailureLimit
 from .web.headers import SecurityHeaders
@@ -49,6 +49,7 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/logout", sign_in_pages.logout, methods=["POST"]),
         Route("/staff", sign_in_pages.staff_home, methods=["GET"]),
         Route("/sessions/{session_id}/display-link", sign_in_pages.display_link, methods=["POST"]),
+        Route("/sessions/{session_id}/summary.csv", export.chart_summary_csv, methods=["GET"]),
         Route("/sessions/{session_id}/join-qr.svg", pages.join_qr),
         Route("/p/{session_id}", pages.screen_page(PARTICIPANT)),
         Route("/p/{session_id}/done", pages.participant_done, methods=["POST"]),

@@ -196,9 +196,9 @@ class Store:
 
     # The audit log
 
-    async def audit(self, row: AuditRow) -> None:
+    async def audit(self, *rows: AuditRow) -> None:
         def work(db: Session) -> None:
-            db.add(row)
+            db.add_all(rows)
             db.commit()
 
         await self.run(work)

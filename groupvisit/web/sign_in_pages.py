@@ -113,6 +113,14 @@ async def staff_member(request: Request, *roles: AccountRole) -> StaffMember:
     return member
 
 
+def staff_audit_row(request: Request, member: StaffMember, session_id: str, action: str, what: str,
+                    subject: str = "") -> AuditRow:
+    """What a staff member did outside the live channel, for the session's audit log."""
+    return AuditRow(session_id=session_id, at=sessions_of(request).clock.now(), role=member.role.value,
+                    actor_id=member.id, actor_name=member.name, device=device_of(request), action=action,
+                    what=what, subject=subject)
+
+
 def when(at: float) -> str:
     return time.strftime("%a %d %b %Y, %H:%M", time.localtime(at))
 
@@ -137,9 +145,7 @@ async def display_link(request: Request) -> Response:
     sessions: Sessions = sessions_of(request)
     key = await sessions.store.rotate_projector_key(session.id)
     what = "issued a new display link" if action == "new" else "revoked the display link"
-    await sessions.store.audit(AuditRow(session_id=session.id, at=sessions.clock.now(), role=member.role.value,
-                                        actor_id=member.id, actor_name=member.name, device=device_of(request),
-                                        action="changed", what=what))
+    await sessions.store.audit(staff_audit_row(request, member, session.id, "changed", what))
     context: dict[str, Any] = {"member": member, "session": session, "title": "Display link",
                                "link": (f"{request.state.settings.base_url}/projector/{session.id}?key={key}"
                                         if action == "new" else "")}

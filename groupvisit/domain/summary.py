@@ -1,0 +1,40 @@
+"""The chart summary: one row per participant, for the clinic to copy into each person's record."""
+
+import time
+
+from .state import SessionState
+
+COLUMNS = ("participant", "checked_in", "blood_pressure", "weight", "glucose", "visit_request", "encounter",
+           "clinician", "encounter_note", "goal", "goal_confidence", "goal_shared", "session_rating")
+
+
+def local_time(at: float | None) -> str:
+    return "" if at is None else time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
+
+
+def chart_summary(state: SessionState) -> list[dict[str, str]]:
+    """Every participant's own data from this session, in check-in order."""
+    rows = []
+    for person in sorted(state.participants.values(), key=lambda p: p.joined_at):
+        numbers, goal = person.numbers, state.goals.get(person.id)
+        encounters = [e for e in state.encounters.values() if e.participant_id == person.id]
+        encounter = max(encounters, key=lambda e: e.requested_at, default=None)
+        evaluation = state.evaluations.get(person.id)
+        bp = (f"{numbers.bp_systolic}/{numbers.bp_diastolic}"
+              if numbers and numbers.bp_systolic is not None and numbers.bp_diastolic is not None else "")
+        rows.append({
+            "participant": person.name,
+            "checked_in": local_time(person.joined_at),
+            "blood_pressure": bp,
+            "weight": f"{numbers.weight:g} {numbers.weight_unit}" if numbers and numbers.weight is not None else "",
+            "glucose": str(numbers.glucose) if numbers and numbers.glucose is not None else "",
+            "visit_request": encounter.request if encounter else "",
+            "encounter": encounter.status if encounter else "",
+            "clinician": encounter.clinician_name if encounter else "",
+            "encounter_note": encounter.note if encounter else "",
+            "goal": (f"{goal.what}, {goal.how_much}, {goal.when}, {goal.how_often}" if goal else ""),
+            "goal_confidence": str(goal.confidence) if goal else "",
+            "goal_shared": ("shared" if goal.shared else "private") if goal else "",
+            "session_rating": str(evaluation.rating) if evaluation else "",
+        })
+    return rows

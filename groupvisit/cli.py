@@ -2,6 +2,8 @@
 
 import argparse
 import asyncio
+import logging
+import re
 import socket
 import sys
 import time
@@ -94,17 +96,34 @@ async def demo(settings: Settings) -> None:
     await serve(settings, store)
 
 
+class HideLinkKeys(logging.Filter):
+    """uvicorn logs each websocket handshake with its query: a display link's key must not reach the log."""
+
+    KEY = re.compile(r"\bkey=[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "key=" in message:
+            record.msg, record.args = self.KEY.sub("key=(hidden)", message), None
+        return True
+
+
 def uvicorn_config(app: Starlette, settings: Settings, **options: Any) -> uvicorn.Config:
     """How every groupvisit server runs: no per-message compression (it halves fan-out and is a
     compression oracle), the message size limit, pings that find vanished screens."""
-    return uvicorn.Config(app, host=settings.host, port=settings.port, ws_per_message_deflate=False,
-                          ws_max_size=settings.ws_max_size, ws_ping_interval=settings.ws_ping_interval,
-                          ws_ping_timeout=settings.ws_ping_timeout, **options)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, ws_per_message_deflate=False,
+                            ws_max_size=settings.ws_max_size, ws_ping_interval=settings.ws_ping_interval,
+                            ws_ping_timeout=settings.ws_ping_timeout, **options)
+    # After the Config: it sets up uvicorn's loggers afresh.
+    error_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, HideLinkKeys) for f in error_log.filters):
+        error_log.addFilter(HideLinkKeys())
+    return config
 
 
 async def serve(settings: Settings, store: Store | None = None) -> None:
     app = create_app(settings, store=store)
-    # No access log: request lines would carry the screens' link keys.
+    # No access log: request lines would carry display link keys.
     await uvicorn.Server(uvicorn_config(app, settings, log_level="info", access_log=False)).serve()
 
 

@@ -2,12 +2,16 @@
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from conftest import Clinic
-from support.clients import ScreenClient, join
+from support.clients import ScreenClient, join, send_form
+
+VIEWED = "participants' numbers, visit requests, goals and evaluations"
 
 
 @pytest.mark.asyncio
@@ -28,7 +32,7 @@ async def test_every_change_and_every_staff_read_of_clinical_data_is_in_the_audi
         ("participant", "", "changed", "join", "p1"),
         ("participant", "Maria", "changed", "record_numbers", "p1"),
         ("participant", "Maria", "changed", "request_visit", "p1"),
-        ("clinician", "Dr. Sam Okafor", "viewed", "participants' numbers, visit requests, goals and evaluations", ""),
+        ("clinician", "Dr. Sam Okafor", "viewed", VIEWED, ""),
         ("clinician", "Dr. Sam Okafor", "changed", "call_participant", "p1"),
     ], "the projector reads nothing clinical, so it is not in the log"
     assert all(r.device.startswith("127.0.0.1 · ") for r in await clinic.store.audit_log(clinic.session_id))
@@ -41,6 +45,69 @@ async def test_every_change_and_every_staff_read_of_clinical_data_is_in_the_audi
     assert len(lines) == 1 + len(rows)
     assert "clinician Dr. Sam Okafor" in lines[-1] and "call_participant — about Maria" in lines[-1]
     assert "127.0.0.1" in lines[-1]
+
+
+def audit_listing(clinic: Clinic) -> list[str]:
+    """`groupvisit audit --session ID --db FILE`, line by line after its heading."""
+    listed = subprocess.run([sys.executable, "-m", "groupvisit", "audit", "--session", clinic.session_id,
+                             "--db", str(clinic.server.db_path)], capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    return listed.stdout.splitlines()[1:]
+
+
+@pytest.mark.asyncio
+async def test_each_kind_of_access_has_its_row_and_rows_once_written_never_change(clinic: Clinic) -> None:
+    sid, http = clinic.session_id, clinic.server.http
+    for name in ("Maria", "John"):  # a participant joining
+        await join(http, clinic.join_code, name)
+        clinic.clock.advance(60)
+    # A staff screen opening (it receives everyone's clinical data) and a command about one participant.
+    console = await ScreenClient(clinic.link("console")).connect()
+    clinic.clock.advance(60)
+    await console.send("record_numbers", participant_id="p2", glucose=131)
+    await console.close()
+    before = [row.model_dump() for row in await clinic.store.audit_log(sid)]
+
+    clinic.clock.advance(60)  # the chart summary export, from a clinician's laptop
+    async with httpx.AsyncClient(base_url=http, headers={"User-Agent": "priya-laptop"}) as laptop:
+        export = await laptop.get(f"/sessions/{sid}/summary.csv", headers={"Cookie": clinic.cookie("priya")})
+    assert export.status_code == 200
+    for action in ("new", "revoke"):  # a new display link, then none
+        clinic.clock.advance(60)
+        async with httpx.AsyncClient(base_url=http, headers={"User-Agent": "alex-laptop"}) as laptop:
+            answer = await send_form(laptop, f"/sessions/{sid}/display-link", {"action": action}, page="/staff",
+                                     cookie=clinic.cookie("alex"))
+        assert answer.status_code == 200, answer.text
+
+    rows = await clinic.store.audit_log(sid)
+    assert [row.model_dump() for row in rows[:len(before)]] == before, "rows already written never change"
+    ids = [row.id for row in rows if row.id is not None]
+    assert len(ids) == len(rows) and ids == sorted(set(ids)), "each new row comes after the last"
+    nurse, priya = "Nurse Alex Rivera", "Dr. Priya Natarajan"
+    assert [(r.role, r.actor_name, r.action, r.what, r.subject) for r in rows] == [
+        ("participant", "", "changed", "join", "p1"),
+        ("participant", "", "changed", "join", "p2"),
+        ("facilitator", nurse, "viewed", VIEWED, ""),
+        ("facilitator", nurse, "changed", "record_numbers", "p2"),
+        ("clinician", priya, "exported", "chart summary", "p1"),
+        ("clinician", priya, "exported", "chart summary", "p2"),
+        ("facilitator", nurse, "changed", "issued a new display link", ""),
+        ("facilitator", nurse, "changed", "revoked the display link", ""),
+    ]
+    assert [r.device for r in rows[4:]] == ["127.0.0.1 · priya-laptop"] * 2 + ["127.0.0.1 · alex-laptop"] * 2
+    assert all(r.device.startswith("127.0.0.1 · ") for r in rows)
+    assert [r.at for r in rows] == sorted(r.at for r in rows) and rows[-1].at > rows[0].at
+
+    # The listing says who, from which device and when, for every row.
+    lines = audit_listing(clinic)
+    assert len(lines) == len(rows)
+    about = {"p1": "about Maria", "p2": "about John"}
+    for row, line in zip(rows, lines, strict=True):
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.at))
+        who = f"{row.role} {row.actor_name or '(not yet checked in)'}"
+        assert line.startswith(f"{when}  {who}"), line
+        assert f" {row.action} " in line and row.what in line and f"[{row.device}]" in line, line
+        assert (about[row.subject] in line) if row.subject else ("— about" not in line), line
 
 
 def test_audit_of_an_unknown_session_says_so(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ import time
 from .state import SessionState
 
 COLUMNS = ("participant", "checked_in", "blood_pressure", "weight", "glucose", "visit_request", "encounter",
-           "clinician", "encounter_note", "goal", "goal_confidence", "goal_shared", "session_rating")
+           "clinician", "encounter_start", "encounter_end", "encounter_note", "strategies_liked", "goal",
+           "goal_confidence", "goal_shared", "session_rating")
 
 
 def local_time(at: float | None) -> str:
@@ -31,7 +32,10 @@ def chart_summary(state: SessionState) -> list[dict[str, str]]:
             "visit_request": encounter.request if encounter else "",
             "encounter": encounter.status if encounter else "",
             "clinician": encounter.clinician_name if encounter else "",
+            "encounter_start": local_time(encounter.started_at) if encounter else "",  # start and end: for billing
+            "encounter_end": local_time(encounter.ended_at) if encounter else "",
             "encounter_note": encounter.note if encounter else "",
+            "strategies_liked": "; ".join(s.text for s in state.strategies.values() if person.id in s.helpful),
             "goal": (f"{goal.what}, {goal.how_much}, {goal.when}, {goal.how_often}" if goal else ""),
             "goal_confidence": str(goal.confidence) if goal else "",
             "goal_shared": ("shared" if goal.shared else "private") if goal else "",

@@ -36,7 +36,7 @@ class ScreenClient:
 
     def __init__(self, target: Link | str, cookie: str | None = None, name: str = "") -> None:
         if isinstance(target, Link):
-            target, cookie = target.url, target.cookie
+            target, cookie = target
         self.url, self.cookie, self.name = target, cookie, name
         self.view: dict[str, Any] = {}
         self.seq: int | None = None

@@ -40,7 +40,7 @@ def add_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]")
 
 def read_password(args: argparse.Namespace, username: str) -> str:
     if args.password_stdin:
-        return check_password(sys.stdin.readline().rstrip("\n"), username)
+        return check_password(sys.stdin.readline().rstrip("\r\n"), username)  # a line from any platform
     if not sys.stdin.isatty():
         raise AccountError("no terminal to ask for the password on: pass --password-stdin and pipe it in")
     first = getpass.getpass(f"New password for {username}: ")

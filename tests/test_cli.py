@@ -1,5 +1,6 @@
 """`groupvisit demo` and `groupvisit serve` as a user runs them: a real process, real requests."""
 
+import argparse
 import re
 import subprocess
 import sys
@@ -109,12 +110,28 @@ def test_a_bad_port_is_refused_with_a_message_naming_the_flag() -> None:
     assert "--port must be a number from 0 to 65535" in result.stderr
 
 
+def commands_and_flags(parser: argparse.ArgumentParser, path: str = "groupvisit") -> Iterator[tuple[str, str]]:
+    """(command, long flag) for every command and sub-command under `parser`, walked all the way down;
+    a command with no flags of its own comes with an empty flag."""
+    yield path, ""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from commands_and_flags(sub, f"{path} {name}")
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag != "--help":
+                yield path, flag
+
+
 def test_every_flag_of_every_command_is_documented_in_the_readme() -> None:
     from groupvisit.cli import parser
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    commands = next(action for action in parser()._actions if action.dest == "command")
-    missing = [f"{name} {flag}" for name, sub in commands.choices.items() for action in sub._actions
-               for flag in action.option_strings if flag.startswith("--") and flag != "--help"
-               and f"`{flag}`" not in readme]
+    found = list(commands_and_flags(parser()))
+    assert ("groupvisit user add", "--name") in found and ("groupvisit user set-password", "--password-stdin") in found
+    missing = [f"{command} {flag}" for command, flag in found if flag and f"`{flag}`" not in readme]
     assert not missing, f"flags missing from README.md: {', '.join(missing)}"
+    commands = {command for command, _ in found}
+    leaves = {command for command in commands if not any(other.startswith(command + " ") for other in commands)}
+    unnamed = sorted(command for command in leaves if command not in readme)
+    assert not unnamed, f"commands README.md never shows: {', '.join(unnamed)}"

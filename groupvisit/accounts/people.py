@@ -12,7 +12,7 @@ PASSWORD_MAX = 256  # argon2 takes any length; a bound keeps a hostile form from
 
 
 class AccountRole(StrEnum):
-    ADMIN = "admin"  # manages accounts and display links; sees no participant's data
+    ADMIN = "admin"  # manages accounts and display links, exports the record; takes no part in a session
     FACILITATOR = "facilitator"
     CLINICIAN = "clinician"
 

@@ -19,11 +19,16 @@ ACTIVITY_WRITE_EVERY = 15.0  # seconds: activity is written at most this often p
 # Why a sign-in ended, as the staff member reads it on the sign-in page.
 ENDED = {
     "signed out": "You have signed out.",
-    "idle": "You were signed out after {idle} minutes without activity. Sign in again to carry on.",
-    "time limit": "You were signed out after {limit} hours. Sign in again to carry on.",
+    "idle": "You were signed out after {idle} without activity. Sign in again to carry on.",
+    "time limit": "You were signed out after {limit}. Sign in again to carry on.",
     "disabled": "This account has been disabled. Ask your clinic's administrator.",
     "password changed": "This account's password was changed. Sign in with the new password.",
 }
+
+
+def amount(value: float, unit: str) -> str:
+    """How long, as people say it: 1 hour, 12 hours, 0.5 hours."""
+    return f"{value:g} {unit}{'' if value == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ class SignIns:
 
     def explain(self, why: str) -> str:
         return ENDED.get(why, "Your sign-in has ended. Sign in again.").format(
-            idle=f"{self.idle_minutes:g}", limit=f"{self.limit_hours:g}")
+            idle=amount(self.idle_minutes, "minute"), limit=amount(self.limit_hours, "hour"))
 
     async def sign_in(self, username: str, password: str, device: str) -> tuple[StaffMember, str]:
         """Check the password; a new sign-in and its token, or `SignInRefused` saying why."""

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .origin import same_origin
+from .origin import over_https, same_origin
 
 COOKIE = "gv_csrf"
 FIELD = "csrf"
@@ -32,7 +32,7 @@ def remember(request: Request, response: Response) -> Response:
     token = getattr(request.state, "new_csrf", None)
     if token:
         response.set_cookie(COOKIE, token, max_age=COOKIE_SECONDS, path="/", httponly=True, samesite="strict",
-                            secure=request.url.scheme == "https")
+                            secure=over_https(request))
     return response
 
 

@@ -1,4 +1,4 @@
-"""Only this server's own pages may open its websockets or send its forms."""
+"""Only this server's own pages may open its websockets or send its forms; cookies go only over HTTPS when it is."""
 
 from starlette.requests import HTTPConnection
 
@@ -15,3 +15,10 @@ def same_origin(connection: HTTPConnection, settings: Settings) -> bool:
     if settings.public_url:
         allowed.add(settings.public_url.rstrip("/"))
     return origin.rstrip("/") in allowed
+
+
+def over_https(connection: HTTPConnection) -> bool:
+    """Whether cookies must be `Secure`: the request came over HTTPS (directly or through a trusted proxy),
+    or the clinic's public address is HTTPS even if the proxy in front does not say so."""
+    settings: Settings = connection.state.settings
+    return connection.url.scheme == "https" or settings.public_url.startswith("https://")

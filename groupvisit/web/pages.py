@@ -17,9 +17,10 @@ from ..store import NewDevice
 from ..store.keys import new_key, normalise_join_code
 from ..store.tables import SessionRow
 from . import csrf, i18n
-from .access import (PARTICIPANT, PARTICIPANT_COOKIE, PROJECTOR, AccessDenied, Gate, Granted, Screen, SignInNeeded, device_of,
-                     participant_cookie_path)
+from .access import (PARTICIPANT, PARTICIPANT_COOKIE, PROJECTOR, AccessDenied, Gate, Granted, Screen, SignInNeeded,
+                     device_of, participant_cookie_path)
 from .guard import FailureLimit
+from .origin import over_https
 from .qr import qr_svg
 
 PARTICIPANT_COOKIE_SECONDS = 12 * 3600
@@ -62,7 +63,7 @@ async def home(request: Request) -> Response:
 def remember_language(response: Response, request: Request, language: str) -> Response:
     """The device keeps its language for every participant page (it is no secret: the script may read it)."""
     response.set_cookie(i18n.LANGUAGE_COOKIE, language, max_age=i18n.LANGUAGE_COOKIE_SECONDS, path="/",
-                        samesite="strict", secure=request.url.scheme == "https")
+                        samesite="strict", secure=over_https(request))
     return response
 
 
@@ -133,18 +134,19 @@ async def join_submit(request: Request) -> Response:
     response = RedirectResponse(participant_cookie_path(session.id), status_code=303)
     response.set_cookie(PARTICIPANT_COOKIE, token, max_age=PARTICIPANT_COOKIE_SECONDS,
                         path=participant_cookie_path(session.id), httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https")
+                        secure=over_https(request))
     return remember_language(response, request, language)
 
 
 async def participant_done(request: Request) -> Response:
     """"Done" on a shared tablet: the device forgets who it was."""
     session = await session_or_404(request)
-    await csrf.checked_form(request)
+    form = await csrf.checked_form(request)
     token = request.cookies.get(PARTICIPANT_COOKIE)
     if token:
         await sessions_of(request).store.forget_device(token)
-    response = RedirectResponse("/join", status_code=303)
+    # A clinic tablet stays one for the next patient: its join form comes with the box ticked.
+    response = RedirectResponse("/join?tablet=1" if form.get("shared_device") == "yes" else "/join", status_code=303)
     response.delete_cookie(PARTICIPANT_COOKIE, path=participant_cookie_path(session.id))
     return response
 
@@ -195,6 +197,7 @@ def screen_page(screen: Screen):  # type: ignore[no-untyped-def]
             device = await sessions_of(request).store.device(session.id, request.cookies[PARTICIPANT_COOKIE])
             if device and device.shared:  # a shared clinic tablet forgets its participant when left idle
                 config["idle_seconds"] = settings.tablet_idle_minutes * 60
+                context["shared_device"] = True
         return render(request, screen.template, context)
 
     return page

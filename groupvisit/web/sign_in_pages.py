@@ -16,6 +16,7 @@ from ..store.tables import AuditRow
 from . import csrf
 from .access import SIGN_IN_COOKIE, SignInNeeded, device_of, signed_in
 from .guard import FailureLimit
+from .origin import over_https
 from .pages import render, session_or_404, sessions_of, sign_in_url
 
 log = logging.getLogger("groupvisit.security")
@@ -87,7 +88,7 @@ async def login_submit(request: Request) -> Response:
     response = RedirectResponse(target, status_code=303)
     # Lax, not Strict: a link to a staff screen from a chat or an e-mail should open signed in.
     response.set_cookie(SIGN_IN_COOKIE, token, path="/", httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https")
+                        secure=over_https(request))
     return response
 
 

@@ -87,6 +87,8 @@
     closed: { step: null, name: _("Ended"), panels: ["goal", "strategies"], open: ["goal"], intro: "" },
   };
   const STEPS = 5;
+  const IDLE_WARNING_SECONDS = 60; // how long a shared tablet asks "Are you still here?" before it forgets
+  const IDLE_ANNOUNCE_AT = [30, 10]; // seconds left when the countdown is read out again
   const BASE_TITLE = document.title;
 
   let channel = null;
@@ -751,7 +753,8 @@
     if (status === "signed_out") {
       // This device was wiped (Done elsewhere, or a shared tablet left idle): nothing of this
       // person may stay on the screen for the next one.
-      window.location.replace("/join");
+      leave();
+      window.location.replace(GV.config().idle_seconds ? "/join?tablet=1" : "/join");
       return;
     }
     connection = status;
@@ -905,7 +908,10 @@
 
   // "Done" wipes this device's place in the session, so it asks once before leaving.
   function confirmDone(event) {
-    if (!$("done-confirm").hidden) return; // second press: let the form post
+    if (!$("done-confirm").hidden) {
+      leave(); // second press: the form posts, and the screen is cleared meanwhile
+      return;
+    }
     event.preventDefault();
     show($("done-confirm"), true);
     show($("done-cancel"), true);
@@ -919,6 +925,79 @@
     setText($("done-button"), _("Done"));
     $("done-button").setAttribute("aria-describedby", "done-hint");
     $("done-button").focus();
+  }
+
+  // ---------- leaving ----------
+
+  // Takes everything of this person off the screen at once, before the next page arrives.
+  function leave() {
+    document.body.classList.add("leaving");
+  }
+
+  // Done, without asking again (the idle question asked already): the server forgets this device.
+  function wipe() {
+    if (document.body.classList.contains("leaving")) return;
+    const dialog = $("idle-dialog");
+    if (!dialog.open) dialog.showModal();
+    leave();
+    $("done-form").submit(); // not requestSubmit: that would ask "Leave the session?" first
+  }
+
+  // A shared clinic tablet forgets its patient after `idleSeconds` without a touch or key (the server
+  // ends the device's credential then too). A minute before, it asks; "I'm still here" or any touch
+  // keeps the person, and no answer or "I'm done" wipes the device. A personal phone never asks.
+  function watchIdle(idleSeconds) {
+    const dialog = $("idle-dialog");
+    const warnFor = Math.min(IDLE_WARNING_SECONDS, idleSeconds / 2);
+    let lastInput = Date.now();
+    let announced = Infinity; // the last second read out, so each is said once
+
+    function stay() {
+      lastInput = Date.now();
+      announced = Infinity;
+      if (dialog.open) dialog.close();
+    }
+
+    function check() {
+      const left = Math.ceil(idleSeconds - (Date.now() - lastInput) / 1000);
+      if (left > warnFor) return;
+      if (left <= 0) {
+        wipe();
+        return;
+      }
+      const text = fill(ngettext("The screen clears in %(count)s second.", "The screen clears in %(count)s seconds.",
+        left), { count: left });
+      setText($("idle-countdown"), text);
+      if (!dialog.open) {
+        dialog.showModal(); // its title, text and countdown are read out as it opens
+        $("idle-stay").focus();
+        announced = left;
+      }
+      const due = IDLE_ANNOUNCE_AT.find((at) => left <= at && announced > at);
+      if (due !== undefined) {
+        setText($("idle-announce"), text);
+        announced = left;
+      }
+    }
+
+    for (const kind of ["pointerdown", "keydown", "wheel"]) {
+      document.addEventListener(kind, (event) => {
+        // Inside the question only its buttons (or Escape) answer it: Tab must move between them.
+        if (dialog.open && event.target !== dialog && dialog.contains(event.target)) return;
+        stay();
+      }, { passive: true, capture: true });
+    }
+    $("idle-stay").addEventListener("click", (event) => {
+      stay();
+      // A click with no pointer behind it (a screen reader's) may have come with nothing live.js saw.
+      if (event.detail === 0) channel.reportActivity();
+    });
+    $("idle-leave").addEventListener("click", wipe);
+    dialog.addEventListener("cancel", (event) => { // Escape
+      event.preventDefault();
+      stay();
+    });
+    window.setInterval(check, 1000);
   }
 
   function wire() {
@@ -961,6 +1040,15 @@
       onStatus,
     });
     window.setInterval(tick, 1000);
+    if (config.idle_seconds) watchIdle(config.idle_seconds);
+    // Back to this page from the browser's memory (after Done, say): ask the server again, which
+    // sends a wiped device to the join page.
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted) {
+        leave();
+        window.location.reload();
+      }
+    });
   }
 
   start();

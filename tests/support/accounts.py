@@ -1,7 +1,10 @@
 """Staff accounts for tests: made straight in the store, with one password hashed once per test run."""
 
+import subprocess
+import sys
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from groupvisit.accounts import AccountRole, hash_password
 from groupvisit.domain import Actor
@@ -40,3 +43,10 @@ async def signed_in_team(store: Store, now: float) -> dict[str, Staff]:
         actor = None if role_in_session is None else Actor(role_in_session, user.id, name)
         team[username] = Staff(username, f"gv_signin={token}", actor)
     return team
+
+
+def groupvisit_user(db: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`groupvisit user ARGS --db DB`, the password (if any) piped to standard input, never a terminal."""
+    return subprocess.run([sys.executable, "-m", "groupvisit", "user", *args, "--db", str(db)],
+                          input="" if password is None else password + "\n", capture_output=True, text=True,
+                          timeout=60)

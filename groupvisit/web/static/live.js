@@ -26,7 +26,7 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  // connect({url, onView, onEvent, onStatus}) -> {send(name, args), view, serverNow()}
+  // connect({url, onView, onEvent, onStatus}) -> {send(name, args), view, serverNow(), reportActivity()}
   function connect(options) {
     const handlers = Object.assign(
       { onView() {}, onEvent() {}, onStatus() {} },
@@ -173,14 +173,25 @@
     }
 
     // Someone touching or typing keeps a staff sign-in (or a shared tablet) from going idle;
-    // just reading does not. Told to the server at most once a minute.
+    // just reading does not. Told to the server at most once a minute; input within that minute
+    // is told at its end, so the server's idle clock starts no earlier than the screen's own.
     let lastReported = 0;
+    let trailing = null;
     function reportActivity() {
-      const now = Date.now();
-      if (now - lastReported < ACTIVITY_EVERY_MS || !socket || socket.readyState !== WebSocket.OPEN) return;
-      lastReported = now;
+      if (trailing !== null) return;
+      const wait = lastReported + ACTIVITY_EVERY_MS - Date.now();
+      if (wait > 0) {
+        trailing = window.setTimeout(() => {
+          trailing = null;
+          reportActivity();
+        }, wait);
+        return;
+      }
+      if (!socket || socket.readyState !== WebSocket.OPEN) return; // (re)connecting counts as activity itself
+      lastReported = Date.now();
       socket.send(JSON.stringify({ type: "activity" }));
     }
+    channel.reportActivity = reportActivity; // for a screen's own "I'm still here"
     for (const kind of ["pointerdown", "keydown", "wheel"]) {
       document.addEventListener(kind, reportActivity, { passive: true, capture: true });
     }

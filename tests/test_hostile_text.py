@@ -29,7 +29,7 @@ STAFF_USERNAME = "drhostile"
 TOPIC_A = "<img src=x onerror=alert(3)> eating out"
 TOPIC_B = "{{7*7}} ${7*7} sleep"
 STRATEGY = "<img src=x onerror=alert(4)> walk {{7*7}} ${7*7}"
-GOAL = {"what": "<img src=x onerror=alert(5)> {{7*7}}", "how_much": "${7*7} minutes", "when": "{{7*7}}",
+GOAL = {"what": "<img src=x onerror=alert(5)> {{7*7}}", "how_much": "${7*7} minutes", "when": "after {{7*7}}",
         "how_often": "<b>daily</b> %(topic)s"}
 REQUEST_A = "<img src=x onerror=alert(6)> my feet {{7*7}} ${7*7}"
 REQUEST_B = "{{7*7}} ${7*7} my eyes <img src=x onerror=alert(7)>"
@@ -43,7 +43,8 @@ TEMPLATES = ("{{7*7}}", "${7*7}")
 
 
 def evaluated(text: str) -> list[str]:
-    """`text` as a template engine would have shown it, for every mix of its templates evaluated."""
+    """`text` as a template engine would have shown it, for every mix of its templates evaluated.
+    (Each text has words around its templates: a bare "49" could be part of a join code.)"""
     found = [t for t in TEMPLATES if t in text]
     variants = []
     for count in range(1, len(found) + 1):

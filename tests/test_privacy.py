@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from conftest import Clinic
-from support.clients import ScreenClient, join
+from support.clients import ScreenClient, join, keys_in
 from support.process import RecordingSocket, ServerProcess, seeded
 
 MINUTE = 60
@@ -79,14 +79,6 @@ def numbers_in(value: Any) -> Iterator[float]:
             yield from numbers_in(item)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         yield value
-
-
-def keys_in(value: Any) -> set[str]:
-    if isinstance(value, dict):
-        return set(value).union(*(keys_in(v) for v in value.values()))
-    if isinstance(value, list):
-        return set().union(*(keys_in(v) for v in value))
-    return set()
 
 
 def number_pattern(value: float) -> re.Pattern[str]:

@@ -13,7 +13,7 @@ import pytest
 from conftest import Clinic
 from groupvisit.domain import Actor, Role, replay
 from groupvisit.domain.views import view_for
-from support.clients import Refusal, ScreenClient, join
+from support.clients import Link, Refusal, ScreenClient, join, keys_in
 
 NAMES = ["Maria", "John", "Aisha", "Wei", "Rosa", "Tom", "Fatima", "Luis", "Grace", "Omar", "Helen", "Kofi"]
 MINUTE = 60
@@ -23,20 +23,11 @@ def request_text(n: int) -> str:
     return f"private request {n}: my feet tingle at night"
 
 
-def keys_in(value: Any) -> set[str]:
-    """Every key of every object nested in `value`."""
-    if isinstance(value, dict):
-        return set(value).union(*(keys_in(v) for v in value.values()))
-    if isinstance(value, list):
-        return set().union(*(keys_in(v) for v in value))
-    return set()
-
-
 async def settle(screens: list[ScreenClient], seq: int) -> None:
     await asyncio.gather(*(screen.wait_seq(seq) for screen in screens))
 
 
-async def fresh_view(url: str, cookie: str | None = None) -> dict[str, Any]:
+async def fresh_view(url: Link | str, cookie: str | None = None) -> dict[str, Any]:
     screen = await ScreenClient(url, cookie).connect()
     await screen.close()
     return screen.view

@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from conftest import Clinic
-from support.browser import Screen, axe_problems, launch_chromium, open_screen
+from support.browser import Screen, axe_problems, chromium, open_screen
 from support.clients import join
 from support.process import RecordingSocket
 
@@ -137,100 +137,88 @@ async def back_shows_nothing(clinic: Clinic, screen: Screen) -> None:
 
 @pytest.mark.asyncio
 async def test_an_idle_tablet_asks_first_and_a_touch_keeps_the_patient(clinic: Clinic) -> None:
-    async with async_playwright() as playwright:
-        browser = await launch_chromium(playwright)
-        try:
-            tablet = await open_screen(browser, "tablet", **TABLET)
-            page = tablet.page
-            token = await join_here(clinic, tablet, tablet=True)
-            assert (await config_of(page))["idle_seconds"] == IDLE
-            question = page.get_by_role("alertdialog", name="Are you still here?")
-            await expect(question).to_be_hidden()
+    async with chromium() as browser:
+        tablet = await open_screen(browser, "tablet", **TABLET)
+        page = tablet.page
+        token = await join_here(clinic, tablet, tablet=True)
+        assert (await config_of(page))["idle_seconds"] == IDLE
+        question = page.get_by_role("alertdialog", name="Are you still here?")
+        await expect(question).to_be_hidden()
 
-            # A minute before the tablet would forget: the question, a countdown, big buttons, focus on "stay".
-            await idle(clinic, tablet, IDLE - WARNING + 1)
-            await expect(question).to_be_visible()
-            await expect(page.get_by_test_id("idle-countdown")).to_have_text(
-                re.compile(r"The screen clears in (5\d) seconds\."))
-            await expect(page.get_by_test_id("idle-stay")).to_be_focused()
-            for button in ("idle-stay", "idle-leave"):
-                box = await page.get_by_test_id(button).bounding_box()
-                assert box is not None and box["width"] >= 44 and box["height"] >= 44, (button, box)
-            assert await axe_problems(page) == [], "axe, with the question shown"
+        # A minute before the tablet would forget: the question, a countdown, big buttons, focus on "stay".
+        await idle(clinic, tablet, IDLE - WARNING + 1)
+        await expect(question).to_be_visible()
+        await expect(page.get_by_test_id("idle-countdown")).to_have_text(
+            re.compile(r"The screen clears in (5\d) seconds\."))
+        await expect(page.get_by_test_id("idle-stay")).to_be_focused()
+        for button in ("idle-stay", "idle-leave"):
+            box = await page.get_by_test_id(button).bounding_box()
+            assert box is not None and box["width"] >= 44 and box["height"] >= 44, (button, box)
+        assert await axe_problems(page) == [], "axe, with the question shown"
 
-            # "I'm still here": the question goes, the patient stays, and the server heard it.
-            await page.get_by_test_id("idle-stay").click()
-            await expect(question).to_be_hidden()
-            await server_counts_active(clinic, token, clinic.clock.now())
-            await expect(page.locator("#welcome")).to_have_text(f"Welcome, {NAME}")
+        # "I'm still here": the question goes, the patient stays, and the server heard it.
+        await page.get_by_test_id("idle-stay").click()
+        await expect(question).to_be_hidden()
+        await server_counts_active(clinic, token, clinic.clock.now())
+        await expect(page.locator("#welcome")).to_have_text(f"Welcome, {NAME}")
 
-            # Idle again (past the first deadline): asked again; a touch anywhere also keeps the patient.
-            await idle(clinic, tablet, IDLE - WARNING + 1)
-            await expect(question).to_be_visible()
-            await page.mouse.click(3, 3)  # the covered screen around the question
-            await expect(question).to_be_hidden()
-            await server_counts_active(clinic, token, clinic.clock.now())
-            await expect(page.locator("#connection-status")).to_have_attribute("data-status", "live")
+        # Idle again (past the first deadline): asked again; a touch anywhere also keeps the patient.
+        await idle(clinic, tablet, IDLE - WARNING + 1)
+        await expect(question).to_be_visible()
+        await page.mouse.click(3, 3)  # the covered screen around the question
+        await expect(question).to_be_hidden()
+        await server_counts_active(clinic, token, clinic.clock.now())
+        await expect(page.locator("#connection-status")).to_have_attribute("data-status", "live")
 
-            # "I'm done" from the question wipes the tablet and readies it for the next patient.
-            await idle(clinic, tablet, IDLE - WARNING + 1, server=False)
-            await page.get_by_test_id("idle-leave").click()
-            await expect(page).to_have_url(f"{clinic.server.http}/join?tablet=1", timeout=LIVE)
-            await expect(page.locator("#shared-device")).to_be_checked()
-            await nothing_of_the_patient(clinic, page)
-            await credential_refused(clinic, token)
-            assert tablet.problems == [] and tablet.dialogs == []
-        finally:
-            await browser.close()
+        # "I'm done" from the question wipes the tablet and readies it for the next patient.
+        await idle(clinic, tablet, IDLE - WARNING + 1, server=False)
+        await page.get_by_test_id("idle-leave").click()
+        await expect(page).to_have_url(f"{clinic.server.http}/join?tablet=1", timeout=LIVE)
+        await expect(page.locator("#shared-device")).to_be_checked()
+        await nothing_of_the_patient(clinic, page)
+        await credential_refused(clinic, token)
+        assert tablet.problems == [] and tablet.dialogs == []
 
 
 @pytest.mark.asyncio
 async def test_a_tablet_left_alone_wipes_itself_and_lands_on_the_join_page(clinic: Clinic) -> None:
-    async with async_playwright() as playwright:
-        browser = await launch_chromium(playwright)
-        try:
-            tablet = await open_screen(browser, "tablet", **TABLET)
-            page = tablet.page
-            token = await join_here(clinic, tablet, tablet=True)
-            await ask_for_the_doctor(page)
+    async with chromium() as browser:
+        tablet = await open_screen(browser, "tablet", **TABLET)
+        page = tablet.page
+        token = await join_here(clinic, tablet, tablet=True)
+        await ask_for_the_doctor(page)
 
-            # Only the tablet's clock moves: what follows is the tablet's own doing.
-            await idle(clinic, tablet, IDLE - WARNING + 1, server=False)
-            await expect(page.get_by_test_id("idle-dialog")).to_be_visible()
-            await idle(clinic, tablet, WARNING, server=False)
-            await expect(page).to_have_url(f"{clinic.server.http}/join?tablet=1", timeout=LIVE)
-            await expect(page.locator("#shared-device")).to_be_checked()
-            await nothing_of_the_patient(clinic, page)
-            assert [c for c in await tablet.context.cookies() if c["name"] == "gv_participant"] == []
-            await credential_refused(clinic, token)
-            await back_shows_nothing(clinic, tablet)
-            assert tablet.problems == [] and tablet.dialogs == []
-        finally:
-            await browser.close()
+        # Only the tablet's clock moves: what follows is the tablet's own doing.
+        await idle(clinic, tablet, IDLE - WARNING + 1, server=False)
+        await expect(page.get_by_test_id("idle-dialog")).to_be_visible()
+        await idle(clinic, tablet, WARNING, server=False)
+        await expect(page).to_have_url(f"{clinic.server.http}/join?tablet=1", timeout=LIVE)
+        await expect(page.locator("#shared-device")).to_be_checked()
+        await nothing_of_the_patient(clinic, page)
+        assert [c for c in await tablet.context.cookies() if c["name"] == "gv_participant"] == []
+        await credential_refused(clinic, token)
+        await back_shows_nothing(clinic, tablet)
+        assert tablet.problems == [] and tablet.dialogs == []
 
 
 @pytest.mark.asyncio
 async def test_the_server_alone_lapses_an_idle_tablet_and_its_page_leaves(clinic: Clinic) -> None:
-    async with async_playwright() as playwright:
-        browser = await launch_chromium(playwright)
-        try:
-            tablet = await open_screen(browser, "tablet", **TABLET)
-            await tablet.context.add_init_script(RECORD_CLOSE_CODES)
-            page = tablet.page
-            token = await join_here(clinic, tablet, tablet=True)
-            await ask_for_the_doctor(page)
+    async with chromium() as browser:
+        tablet = await open_screen(browser, "tablet", **TABLET)
+        await tablet.context.add_init_script(RECORD_CLOSE_CODES)
+        page = tablet.page
+        token = await join_here(clinic, tablet, tablet=True)
+        await ask_for_the_doctor(page)
 
-            # The tablet's own clock stands still (it never asks); the server's passes the idle limit.
-            clinic.clock.advance(IDLE + 1)
-            await expect(page).to_have_url(f"{clinic.server.http}/join?tablet=1", timeout=LIVE)
-            codes = json.loads(await page.evaluate("() => sessionStorage.getItem('close-codes')") or "[]")
-            assert codes == [4401], codes
-            await nothing_of_the_patient(clinic, page)
-            assert await clinic.store.device(clinic.session_id, token) is None
-            await credential_refused(clinic, token)
-            assert tablet.problems == [] and tablet.dialogs == []
-        finally:
-            await browser.close()
+        # The tablet's own clock stands still (it never asks); the server's passes the idle limit.
+        clinic.clock.advance(IDLE + 1)
+        await expect(page).to_have_url(f"{clinic.server.http}/join?tablet=1", timeout=LIVE)
+        codes = json.loads(await page.evaluate("() => sessionStorage.getItem('close-codes')") or "[]")
+        assert codes == [4401], codes
+        await nothing_of_the_patient(clinic, page)
+        assert await clinic.store.device(clinic.session_id, token) is None
+        await credential_refused(clinic, token)
+        assert tablet.problems == [] and tablet.dialogs == []
 
 
 @pytest.mark.asyncio
@@ -238,56 +226,48 @@ async def test_a_personal_phone_never_asks_and_a_reload_rejoins_as_the_same_part
     # A tablet checked in beside the phone, on its own websocket: the same idle time lapses it.
     _, tablet_cookie = await join(clinic.server.http, clinic.join_code, "Rosa", shared_device=True)
     tablet = await RecordingSocket.open(f"{clinic.server.ws}/p/{clinic.session_id}/ws", tablet_cookie)
-    async with async_playwright() as playwright:
-        browser = await launch_chromium(playwright)
-        try:
-            phone = await open_screen(browser, "phone", **PHONE)
-            page = phone.page
-            token = await join_here(clinic, phone, tablet=False)
-            config = await config_of(page)
-            assert config["idle_seconds"] == 0
-            loads = len(phone.loads)
+    async with chromium() as browser:
+        phone = await open_screen(browser, "phone", **PHONE)
+        page = phone.page
+        token = await join_here(clinic, phone, tablet=False)
+        config = await config_of(page)
+        assert config["idle_seconds"] == 0
+        loads = len(phone.loads)
 
-            await idle(clinic, phone, IDLE - WARNING + 1)
-            await idle(clinic, phone, 2 * IDLE)
-            await tablet.wait_until(lambda socket: socket.closed, timeout=LIVE / 1000)
-            assert tablet.close_code == 4401
-            await asyncio.sleep(ACCESS_CHECK * 1.5)  # the phone's own socket has been checked since, too
-            await expect(page.get_by_test_id("idle-dialog")).to_be_hidden()
-            await expect(page.locator("#connection-status")).to_have_attribute("data-status", "live")
-            assert len(phone.loads) == loads and page.url.endswith(f"/p/{clinic.session_id}")
+        await idle(clinic, phone, IDLE - WARNING + 1)
+        await idle(clinic, phone, 2 * IDLE)
+        await tablet.wait_until(lambda socket: socket.closed, timeout=LIVE / 1000)
+        assert tablet.close_code == 4401
+        await asyncio.sleep(ACCESS_CHECK * 1.5)  # the phone's own socket has been checked since, too
+        await expect(page.get_by_test_id("idle-dialog")).to_be_hidden()
+        await expect(page.locator("#connection-status")).to_have_attribute("data-status", "live")
+        assert len(phone.loads) == loads and page.url.endswith(f"/p/{clinic.session_id}")
 
-            # A reload is the same person again, not a new check-in.
-            await page.reload()
-            await expect(page.locator("#welcome")).to_have_text(f"Welcome, {NAME}", timeout=LIVE)
-            await expect(page.locator("#connection-status")).to_have_attribute("data-status", "live", timeout=LIVE)
-            assert (await config_of(page))["viewer"] == config["viewer"]
-            assert await credential_of(phone) == token
-            assert phone.problems == [] and phone.dialogs == []
-        finally:
-            await browser.close()
+        # A reload is the same person again, not a new check-in.
+        await page.reload()
+        await expect(page.locator("#welcome")).to_have_text(f"Welcome, {NAME}", timeout=LIVE)
+        await expect(page.locator("#connection-status")).to_have_attribute("data-status", "live", timeout=LIVE)
+        assert (await config_of(page))["viewer"] == config["viewer"]
+        assert await credential_of(phone) == token
+        assert phone.problems == [] and phone.dialogs == []
 
 
 @pytest.mark.asyncio
 async def test_done_wipes_the_device(clinic: Clinic) -> None:
-    async with async_playwright() as playwright:
-        browser = await launch_chromium(playwright)
-        try:
-            phone = await open_screen(browser, "phone", **PHONE)
-            page = phone.page
-            token = await join_here(clinic, phone, tablet=False)
-            await ask_for_the_doctor(page)
-            again = await page.request.get(page.url)  # with this browser's cookies
-            assert again.headers["cache-control"] == "no-store", "the Back button could show a stored copy"
+    async with chromium() as browser:
+        phone = await open_screen(browser, "phone", **PHONE)
+        page = phone.page
+        token = await join_here(clinic, phone, tablet=False)
+        await ask_for_the_doctor(page)
+        again = await page.request.get(page.url)  # with this browser's cookies
+        assert again.headers["cache-control"] == "no-store", "the Back button could show a stored copy"
 
-            await page.locator("#done-button").click()
-            await expect(page.locator("#done-question")).to_be_visible()
-            await page.locator("#done-button").click()  # "Yes, I'm done"
-            await expect(page).to_have_url(f"{clinic.server.http}/join", timeout=LIVE)
-            await nothing_of_the_patient(clinic, page)
-            assert [c for c in await phone.context.cookies() if c["name"] == "gv_participant"] == []
-            await credential_refused(clinic, token)
-            await back_shows_nothing(clinic, phone)
-            assert phone.problems == [] and phone.dialogs == []
-        finally:
-            await browser.close()
+        await page.locator("#done-button").click()
+        await expect(page.locator("#done-question")).to_be_visible()
+        await page.locator("#done-button").click()  # "Yes, I'm done"
+        await expect(page).to_have_url(f"{clinic.server.http}/join", timeout=LIVE)
+        await nothing_of_the_patient(clinic, page)
+        assert [c for c in await phone.context.cookies() if c["name"] == "gv_participant"] == []
+        await credential_refused(clinic, token)
+        await back_shows_nothing(clinic, phone)
+        assert phone.problems == [] and phone.dialogs == []

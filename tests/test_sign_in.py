@@ -249,17 +249,24 @@ async def test_the_sign_in_cookie_is_http_only_lax_site_wide_and_secure_behind_h
 
 @pytest.mark.asyncio
 async def test_an_https_public_address_makes_every_cookie_secure_whatever_the_proxy_says(clinic: Clinic) -> None:
-    await clinic.server.astop()
-    clinic.server.overrides["public_url"] = "https://groupvisit.clinic.example"  # a proxy that forgets the header
-    await clinic.server.astart()
-    async with httpx.AsyncClient(base_url=clinic.server.http) as browser:
+    # The same clinic behind a proxy that forgets to say the page came over HTTPS.
+    server = LiveServer(clinic.server.db_path, clinic.clock, public_url="https://groupvisit.clinic.example")
+    await server.astart()
+    try:
+        page, response = await sign_in_with_the_page_token(server.http)
+    finally:
+        await server.astop()
+    assert response.status_code == 303
+    assert sign_in_cookie(page, "gv_csrf")["gv_csrf"]["secure"] and sign_in_cookie(response)["gv_signin"]["secure"]
+
+
+async def sign_in_with_the_page_token(base: str) -> tuple[httpx.Response, httpx.Response]:
+    """The sign-in page and alex's sign-in through it."""
+    async with httpx.AsyncClient(base_url=base) as browser:
         page = await browser.get("/login")
-        csrf = sign_in_cookie(page, "gv_csrf")["gv_csrf"]
         token = form_token(page.text)
         browser.cookies.set("gv_csrf", token)  # httpx keeps a Secure cookie back from a plain-http address
-        response = await browser.post("/login", data={"username": "alex", "password": PASSWORD, "csrf": token})
-    assert response.status_code == 303
-    assert csrf["secure"] and sign_in_cookie(response)["gv_signin"]["secure"]
+        return page, await browser.post("/login", data={"username": "alex", "password": PASSWORD, "csrf": token})
 
 
 @pytest.mark.asyncio

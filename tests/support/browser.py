@@ -5,14 +5,14 @@ dialogs (an `alert` from injected markup) and the live frames it received (for p
 """
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from playwright.async_api import (Browser, BrowserContext, ConsoleMessage, Dialog, Frame, Page, Playwright,
-                                  WebSocket)
+                                  WebSocket, async_playwright)
 
 from support.accounts import PASSWORD
 
@@ -73,6 +73,17 @@ class Screen:
 
     async def screenshot(self, path: Path) -> None:
         await self.page.screenshot(path=path)  # what the device shows right now
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    """Debian's Chromium for one test, closed after it whatever happens."""
+    async with async_playwright() as playwright:
+        browser = await launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            await browser.close()
 
 
 async def open_screen(browser: Browser, name: str, width: int, height: int, **options: Any) -> Screen:

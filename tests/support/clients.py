@@ -171,3 +171,12 @@ async def sign_in(http_base: str, username: str, password: str) -> str:
         response = await send_form(client, "/login", {"username": username, "password": password}, page="/login")
         assert response.status_code == 303, response.text
         return f"gv_signin={response.cookies['gv_signin']}"
+
+
+def keys_in(value: Any) -> set[str]:
+    """Every key of every object nested in `value`."""
+    if isinstance(value, dict):
+        return set(value).union(*(keys_in(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(keys_in(v) for v in value))
+    return set()

@@ -10,10 +10,10 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .clock import Clock
-from .domain import Actor, SessionState, apply, decide
+from .domain import Actor, Role, SessionState, apply, decide
 from .domain.commands import Command
 from .domain.errors import Refused
-from .domain.events import Event
+from .domain.events import Event, ParticipantJoined
 from .hub import Hub, Notice
 from .store import DuplicateCommand, NewDevice, SeqConflict, Store, Stored
 from .store.tables import AuditRow
@@ -54,8 +54,11 @@ def subject_of(events: list[Event]) -> str:
 
 
 def audit_row(state: SessionState, actor: Actor, device: str, at: float, action: str, what: str,
-              subject: str = "") -> AuditRow:
+              subject: str = "", events: list[Event] | None = None) -> AuditRow:
     name = actor.name or (state.participants[actor.id].name if actor.id in state.participants else "")
+    joined = next((e for e in events or [] if isinstance(e, ParticipantJoined)), None)
+    if not actor.id and actor.role is Role.PARTICIPANT and joined is not None:  # checking in: who they became
+        actor, name = Actor(actor.role, joined.participant_id), joined.display_name
     return AuditRow(session_id=state.session_id, at=at, role=actor.role.value, actor_id=actor.id, actor_name=name,
                     device=device, action=action, what=what, subject=subject)
 
@@ -112,7 +115,8 @@ class Sessions:
             for _ in range(CONFLICT_RETRIES):
                 now = self.clock.now()
                 events: list[Event] = decide(live.state, command, actor, now)
-                audit = audit_row(live.state, actor, device, now, "changed", command.name, subject_of(events))
+                audit = audit_row(live.state, actor, device, now, "changed", command.name, subject_of(events),
+                                  events)
                 try:
                     stored = await self.store.append(session_id, live.state.seq, events, new_device, command_id,
                                                      audit)

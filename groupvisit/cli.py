@@ -139,7 +139,7 @@ async def print_audit(settings: Settings, session_id: str) -> int:
         print(f"Audit log of {session.title} ({session.cohort}), session {session.id}")
         for row in await store.audit_log(session_id):
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.at))
-            who = f"{row.role} {row.actor_name or row.actor_id or '(not yet checked in)'}"
+            who = f"{row.role} {row.actor_name or row.actor_id}"
             about = f" — about {names.get(row.subject, row.subject)}" if row.subject else ""
             print(f"{when}  {who:<34} {row.action:<7} {row.what}{about}  [{row.device}]")
         return 0

@@ -29,7 +29,7 @@ async def test_every_change_and_every_staff_read_of_clinical_data_is_in_the_audi
 
     rows = [(r.role, r.actor_name, r.action, r.what, r.subject) for r in await clinic.store.audit_log(clinic.session_id)]
     assert rows == [
-        ("participant", "", "changed", "join", "p1"),
+        ("participant", "Maria", "changed", "join", "p1"),  # the name they checked in with
         ("participant", "Maria", "changed", "record_numbers", "p1"),
         ("participant", "Maria", "changed", "request_visit", "p1"),
         ("clinician", "Dr. Sam Okafor", "viewed", VIEWED, ""),
@@ -85,8 +85,8 @@ async def test_each_kind_of_access_has_its_row_and_rows_once_written_never_chang
     assert len(ids) == len(rows) and ids == sorted(set(ids)), "each new row comes after the last"
     nurse, priya = "Nurse Alex Rivera", "Dr. Priya Natarajan"
     assert [(r.role, r.actor_name, r.action, r.what, r.subject) for r in rows] == [
-        ("participant", "", "changed", "join", "p1"),
-        ("participant", "", "changed", "join", "p2"),
+        ("participant", "Maria", "changed", "join", "p1"),
+        ("participant", "John", "changed", "join", "p2"),
         ("facilitator", nurse, "viewed", VIEWED, ""),
         ("facilitator", nurse, "changed", "record_numbers", "p2"),
         ("clinician", priya, "exported", "chart summary", "p1"),
@@ -104,7 +104,7 @@ async def test_each_kind_of_access_has_its_row_and_rows_once_written_never_chang
     about = {"p1": "about Maria", "p2": "about John"}
     for row, line in zip(rows, lines, strict=True):
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.at))
-        who = f"{row.role} {row.actor_name or '(not yet checked in)'}"
+        who = f"{row.role} {row.actor_name}"
         assert line.startswith(f"{when}  {who}"), line
         assert f" {row.action} " in line and row.what in line and f"[{row.device}]" in line, line
         assert (about[row.subject] in line) if row.subject else ("— about" not in line), line

@@ -11,7 +11,21 @@ import pytest
 from conftest import Clinic
 from support.clients import ScreenClient, join, send_form
 
-VIEWED = "participants' numbers, visit requests, goals and evaluations"
+VIEWED = "numbers, visit request, goal and evaluation"
+
+
+@pytest.mark.asyncio
+async def test_someone_checking_in_while_a_staff_screen_is_open_is_audited_as_seen_by_it(clinic: Clinic) -> None:
+    console = await ScreenClient(clinic.link("console")).connect()
+    assert await clinic.store.audit_log(clinic.session_id) == [], "an empty room shows nobody's data"
+    await join(clinic.server.http, clinic.join_code, "Maria")
+    await console.wait_for(lambda view: len(view["people"]) == 1)
+    await console.send("propose_topic", title="Sleep")  # a later change is no new sight of Maria
+    await console.close()
+    rows = [(r.role, r.actor_name, r.action, r.what, r.subject) for r in await clinic.store.audit_log(clinic.session_id)]
+    assert rows == [("participant", "Maria", "changed", "join", "p1"),
+                    ("facilitator", "Nurse Alex Rivera", "viewed", VIEWED, "p1"),
+                    ("facilitator", "Nurse Alex Rivera", "changed", "propose_topic", "")]
 
 
 @pytest.mark.asyncio
@@ -32,7 +46,7 @@ async def test_every_change_and_every_staff_read_of_clinical_data_is_in_the_audi
         ("participant", "Maria", "changed", "join", "p1"),  # the name they checked in with
         ("participant", "Maria", "changed", "record_numbers", "p1"),
         ("participant", "Maria", "changed", "request_visit", "p1"),
-        ("clinician", "Dr. Sam Okafor", "viewed", VIEWED, ""),
+        ("clinician", "Dr. Sam Okafor", "viewed", VIEWED, "p1"),
         ("clinician", "Dr. Sam Okafor", "changed", "call_participant", "p1"),
     ], "the projector reads nothing clinical, so it is not in the log"
     assert all(r.device.startswith("127.0.0.1 · ") for r in await clinic.store.audit_log(clinic.session_id))
@@ -87,14 +101,15 @@ async def test_each_kind_of_access_has_its_row_and_rows_once_written_never_chang
     assert [(r.role, r.actor_name, r.action, r.what, r.subject) for r in rows] == [
         ("participant", "Maria", "changed", "join", "p1"),
         ("participant", "John", "changed", "join", "p2"),
-        ("facilitator", nurse, "viewed", VIEWED, ""),
+        ("facilitator", nurse, "viewed", VIEWED, "p1"),
+        ("facilitator", nurse, "viewed", VIEWED, "p2"),
         ("facilitator", nurse, "changed", "record_numbers", "p2"),
         ("clinician", priya, "exported", "chart summary", "p1"),
         ("clinician", priya, "exported", "chart summary", "p2"),
         ("facilitator", nurse, "changed", "issued a new display link", ""),
         ("facilitator", nurse, "changed", "revoked the display link", ""),
     ]
-    assert [r.device for r in rows[4:]] == ["127.0.0.1 · priya-laptop"] * 2 + ["127.0.0.1 · alex-laptop"] * 2
+    assert [r.device for r in rows[5:]] == ["127.0.0.1 · priya-laptop"] * 2 + ["127.0.0.1 · alex-laptop"] * 2
     assert all(r.device.startswith("127.0.0.1 · ") for r in rows)
     assert [r.at for r in rows] == sorted(r.at for r in rows) and rows[-1].at > rows[0].at
 

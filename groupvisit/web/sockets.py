@@ -30,6 +30,7 @@ CLOSE_POLICY = 1008  # kept sending invalid messages
 CLOSE_BEHIND = 1013  # fell too far behind: reconnect with `since` to catch up
 ABUSE_WINDOW = 60.0
 CLOSE_TIMEOUT = 2.0
+SEEN = "numbers, visit request, goal and evaluation"  # what a staff screen shows of each participant
 
 
 class Cutoff(Exception):
@@ -71,6 +72,7 @@ class LiveScreen:
         self.sent_seq = 0
         self.sent_view: View = {}
         self.device = device_of(websocket)
+        self.viewed: set[str] = set()  # participants whose data this staff screen has been audited as seeing
 
     def send(self, frame: dict[str, Any]) -> None:
         """Queue a frame; a screen too far behind is cut off rather than allowed to grow memory."""
@@ -117,11 +119,16 @@ class LiveScreen:
             self.flush()
 
     async def record_view(self) -> None:
-        """A staff screen receives every participant's clinical data: the audit log says who and when."""
-        if self.actor.role.is_staff:
-            await self.sessions.store.audit(audit_row(
-                self.live.state, self.actor, self.device, self.sessions.clock.now(), "viewed",
-                "participants' numbers, visit requests, goals and evaluations"))
+        """A staff screen receives each participant's clinical data: the audit log says who saw whose, and when
+        (once per participant per connection, also for someone who checks in while the screen is open)."""
+        if not self.actor.role.is_staff:
+            return
+        state, now = self.live.state, self.sessions.clock.now()
+        new = [pid for pid in state.participants if pid not in self.viewed]
+        if new:
+            await self.sessions.store.audit(*(audit_row(state, self.actor, self.device, now, "viewed", SEEN, pid)
+                                              for pid in new))
+            self.viewed.update(new)
 
     async def pump(self, subscription: Subscription) -> None:
         while True:
@@ -129,9 +136,11 @@ class LiveScreen:
                 notice = await subscription.get()
             except Overflowed:
                 await self.sessions.catch_up(self.live)
+                await self.record_view()
                 self.snapshot()
                 continue
             await self.sessions.catch_up(self.live, notice.seq)
+            await self.record_view()
             self.flush()
 
     async def watch(self) -> None:
@@ -178,7 +187,6 @@ class LiveScreen:
                 await self.recheck(active=True)
                 continue
             if isinstance(message, protocol.SnapshotRequest):
-                await self.record_view()
                 self.snapshot()
                 continue
             await self.command(message)

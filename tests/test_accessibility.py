@@ -14,7 +14,7 @@ import pytest
 from playwright.async_api import Page, ViewportSize, async_playwright, expect
 
 from conftest import Clinic
-from support.browser import (Screen, axe_problems, launch_chromium, open_screen, open_signed_in, overflow,
+from support.browser import (Screen, axe_problems, chromium, launch_chromium, open_screen, open_signed_in, overflow,
                              screenshot_dirs, small_targets)
 from support.clients import ScreenClient, join
 
@@ -328,3 +328,41 @@ async def test_a_full_room_passes_axe_and_the_wall_holds_twelve_topics(clinic: C
             await browser.close()
     for client in (facilitator, *people):
         await client.close()
+
+
+@pytest.mark.asyncio
+async def test_the_sign_in_sessions_and_projector_link_pages_pass_axe_and_fit(clinic: Clinic) -> None:
+    """The pages around the live screens, as staff meet them: on a laptop and on a phone at the door."""
+    base = clinic.server.http
+    async with chromium() as browser:
+        laptop = await open_screen(browser, "staff-laptop", 1366, 768)
+        phone = await open_screen(browser, "staff-phone", **PHONE, has_touch=True, is_mobile=True)
+        for screen in (laptop, phone):
+            page = screen.page
+            await page.goto(f"{base}/login")
+            await page.locator("#username").fill("alex")
+            await page.locator("#password").fill("not the password")
+            await page.locator("#sign-in").click()
+            await expect(page.locator("#sign-in-error")).to_have_text("The username or password is not right.")
+            await check_staff_page(screen, "a refused sign-in")
+            await open_signed_in(page, f"{base}/staff", "alex")
+            await check_staff_page(screen, "the sessions page")
+            await page.get_by_role("button", name="New projector link").click()
+            await expect(page.locator("#display-link")).to_be_visible()
+            await check_staff_page(screen, "a new projector link")
+            await page.goto(f"{base}/sessions/nosuchsession/summary.csv")
+            await check_staff_page(screen, "an error page")
+            await page.goto(f"{base}/staff")
+            await page.locator("#sign-out").click()
+            await expect(page.locator("#sign-in-notice")).to_have_text("You have signed out.")
+            await check_staff_page(screen, "signed out")
+
+
+async def check_staff_page(screen: Screen, step: str) -> None:
+    assert await axe_problems(screen.page) == [], f"{screen.name}, {step}: axe"
+    if screen.name == "staff-phone":
+        assert await small_targets(screen.page) == [], f"{screen.name}, {step}: controls smaller than 44×44"
+    fit = await overflow(screen.page)
+    assert fit["width"] == 0, f"{screen.name}, {step}: scrolls sideways {fit}"
+    # (No script runs on these pages; the console only notes the refusals' own 401, 403 and 404.)
+    assert not screen.dialogs, f"{screen.name}, {step}: {screen.dialogs}"

@@ -1,6 +1,8 @@
 # groupvisit: one server process, its SQLite database in the /data volume.
 #   docker build -t groupvisit .
 #   docker run -p 8000:8000 -v groupvisit-data:/data -e GROUPVISIT_PUBLIC_URL=https://visits.example.org groupvisit
+# Then give each staff member their own account (the password is asked for):
+#   docker exec -it CONTAINER groupvisit user add alex --name "Nurse Alex Rivera" --role facilitator
 
 # Build a wheel from the copied source, so the final image holds no source tree or build tools.
 FROM python:3.11-slim AS build

@@ -477,3 +477,15 @@ async def test_an_idle_console_leaves_the_screen_for_the_sign_in_page_in_the_bro
             assert not screen.problems, screen.problems
         finally:
             await browser.close()
+
+
+@pytest.mark.asyncio
+async def test_a_form_sent_after_the_sign_in_ended_leads_back_to_the_sessions_page(clinic: Clinic) -> None:
+    sid = clinic.session_id
+    async with httpx.AsyncClient(base_url=clinic.server.http) as browser:
+        token = form_token((await browser.get("/login")).text)
+        sent = await browser.post(f"/sessions/{sid}/display-link", data={"action": "new", "csrf": token})
+        page = await browser.get(f"/console/{sid}")
+    # A form's address only takes a form: coming back to it after signing in would be an error page.
+    assert sent.status_code == 303 and sent.headers["location"] == "/login?next=%2Fstaff"
+    assert page.status_code == 303 and page.headers["location"] == f"/login?next=%2Fconsole%2F{sid}"

@@ -51,8 +51,10 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
 
 
 def sign_in_url(request: Request, why: str = "") -> str:
-    """The sign-in page, coming back to this page afterwards."""
-    query = urlencode({"next": request.url.path, **({"ended": why} if why else {})})
+    """The sign-in page, coming back to this page afterwards (a form's target cannot be come back to:
+    the sessions page instead)."""
+    back = request.url.path if request.method in ("GET", "HEAD") else "/staff"
+    query = urlencode({"next": back, **({"ended": why} if why else {})})
     return f"/login?{query}"
 
 

@@ -88,6 +88,12 @@ async def signed_in(connection: HTTPConnection, sign_ins: SignIns, active: bool 
         raise SignInNeeded(ended.why) from None
 
 
+def display_link_valid(session: SessionRow, key: str) -> None:
+    if key_hash(key) != session.projector_key_hash:
+        raise AccessDenied("this projector link is not valid (it may have been replaced): ask the facilitator for "
+                           "the new one")
+
+
 class Gate:
     """Lets screens in and checks them again; one per application."""
 
@@ -102,8 +108,7 @@ class Gate:
             token = connection.cookies.get(PARTICIPANT_COOKIE)
             if not token:
                 raise AccessDenied("join the session first")
-            granted = Granted(Actor(Role.PARTICIPANT), Credential.DEVICE, token)
-            participant_id = await self.device_participant(session.id, granted, active=True)
+            participant_id = await self.device_participant(session.id, token, active=True)
             if participant_id not in names:
                 raise AccessDenied("this device is not checked in to this session: join again")
             return Granted(Actor(Role.PARTICIPANT, participant_id, names[participant_id]), Credential.DEVICE, token)
@@ -111,9 +116,8 @@ class Gate:
             key = connection.query_params.get("key")
             if not key:
                 raise AccessDenied("the projector opens with its display link: ask the facilitator for it")
-            granted = Granted(Actor(Role.PROJECTOR), Credential.DISPLAY_LINK, key)
-            await self.recheck(session, granted)
-            return granted
+            display_link_valid(session, key)
+            return Granted(Actor(Role.PROJECTOR), Credential.DISPLAY_LINK, key)
         member = await signed_in(connection, self.sign_ins, active=True)
         actor = member.actor()
         if actor is None or actor.role is not screen.role:
@@ -121,13 +125,16 @@ class Gate:
                                f"{'an' if member.role.value[0] in 'aeiou' else 'a'} {member.role.value}")
         return Granted(actor, Credential.SIGN_IN, connection.cookies[SIGN_IN_COOKIE], member)
 
-    async def recheck(self, session: SessionRow, granted: Granted, active: bool = False) -> None:
-        """`AccessDenied` (or `SignInNeeded`) once the credential a screen came in with has ended."""
+    async def recheck(self, session_id: str, granted: Granted, active: bool = False) -> None:
+        """`AccessDenied` (or `SignInNeeded`) once the credential a screen came in with has ended.
+        It runs before every command, so it reads only what its kind of credential needs."""
         if granted.credential is Credential.DISPLAY_LINK:
-            if key_hash(granted.secret) != session.projector_key_hash:
-                raise AccessDenied("this projector link is not valid (it may have been replaced): ask the facilitator for the new one")
+            session = await self.store.session(session_id)
+            if session is None:
+                raise AccessDenied("the session no longer exists")
+            display_link_valid(session, granted.secret)
         elif granted.credential is Credential.DEVICE:
-            await self.device_participant(session.id, granted, active)
+            await self.device_participant(session_id, granted.secret, active)
         else:
             try:
                 member = await self.sign_ins.current(granted.secret, active)
@@ -136,15 +143,15 @@ class Gate:
             if member.actor() != granted.actor:
                 raise AccessDenied("this account's role has changed: open the screen again")
 
-    async def device_participant(self, session_id: str, granted: Granted, active: bool) -> str:
+    async def device_participant(self, session_id: str, token: str, active: bool) -> str:
         """The participant a device is checked in as; a shared tablet left idle too long forgets them."""
-        row = await self.store.device(session_id, granted.secret)
+        row = await self.store.device(session_id, token)
         if row is None:
             raise AccessDenied("this device is not checked in to this session: join again")
         now = self.clock.now()
         if row.shared and now - row.active_at >= self.tablet_idle_seconds:
-            await self.store.forget_device(granted.secret)
+            await self.store.forget_device(token)
             raise AccessDenied("this shared tablet was left idle, so it forgot who was using it: join again")
         if active and row.shared and now - row.active_at >= DEVICE_ACTIVITY_WRITE_EVERY:
-            await self.store.device_active(granted.secret, now)
+            await self.store.device_active(token, now)
         return row.participant_id

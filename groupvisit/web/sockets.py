@@ -151,11 +151,8 @@ class LiveScreen:
             await self.recheck()
 
     async def recheck(self, active: bool = False) -> None:
-        session = await self.sessions.store.session(self.live.state.session_id)
         try:
-            if session is None:
-                raise AccessDenied("the session no longer exists")
-            await self.gate.recheck(session, self.granted, active)
+            await self.gate.recheck(self.live.state.session_id, self.granted, active)
         except SignInNeeded as ended:
             raise Cutoff(CLOSE_ENDED, ended.why or "signed out") from None
         except AccessDenied as denied:

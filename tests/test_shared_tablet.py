@@ -123,6 +123,14 @@ async def nothing_of_the_patient(clinic: Clinic, page: Page) -> None:
     assert NAME not in shown and REQUEST not in shown, shown
 
 
+async def wiped(clinic: Clinic, screen: Screen, token: str, landing: str) -> None:
+    """The device left for `landing` with nothing of the patient on it, and its old credential is dead."""
+    await expect(screen.page).to_have_url(f"{clinic.server.http}{landing}", timeout=LIVE)
+    await nothing_of_the_patient(clinic, screen.page)
+    assert [c for c in await screen.context.cookies() if c["name"] == "gv_participant"] == []
+    await credential_refused(clinic, token)
+
+
 async def back_shows_nothing(clinic: Clinic, screen: Screen) -> None:
     """The Back button, as far as it goes, never brings the patient's page back (it is never cached)."""
     page = screen.page
@@ -173,10 +181,8 @@ async def test_an_idle_tablet_asks_first_and_a_touch_keeps_the_patient(clinic: C
         # "I'm done" from the question wipes the tablet and readies it for the next patient.
         await idle(clinic, tablet, IDLE - WARNING + 1, server=False)
         await page.get_by_test_id("idle-leave").click()
-        await expect(page).to_have_url(f"{clinic.server.http}/join?tablet=1", timeout=LIVE)
+        await wiped(clinic, tablet, token, "/join?tablet=1")
         await expect(page.locator("#shared-device")).to_be_checked()
-        await nothing_of_the_patient(clinic, page)
-        await credential_refused(clinic, token)
         assert tablet.problems == [] and tablet.dialogs == []
 
 
@@ -192,11 +198,8 @@ async def test_a_tablet_left_alone_wipes_itself_and_lands_on_the_join_page(clini
         await idle(clinic, tablet, IDLE - WARNING + 1, server=False)
         await expect(page.get_by_test_id("idle-dialog")).to_be_visible()
         await idle(clinic, tablet, WARNING, server=False)
-        await expect(page).to_have_url(f"{clinic.server.http}/join?tablet=1", timeout=LIVE)
+        await wiped(clinic, tablet, token, "/join?tablet=1")
         await expect(page.locator("#shared-device")).to_be_checked()
-        await nothing_of_the_patient(clinic, page)
-        assert [c for c in await tablet.context.cookies() if c["name"] == "gv_participant"] == []
-        await credential_refused(clinic, token)
         await back_shows_nothing(clinic, tablet)
         assert tablet.problems == [] and tablet.dialogs == []
 
@@ -265,9 +268,6 @@ async def test_done_wipes_the_device(clinic: Clinic) -> None:
         await page.locator("#done-button").click()
         await expect(page.locator("#done-question")).to_be_visible()
         await page.locator("#done-button").click()  # "Yes, I'm done"
-        await expect(page).to_have_url(f"{clinic.server.http}/join", timeout=LIVE)
-        await nothing_of_the_patient(clinic, page)
-        assert [c for c in await phone.context.cookies() if c["name"] == "gv_participant"] == []
-        await credential_refused(clinic, token)
+        await wiped(clinic, phone, token, "/join")
         await back_shows_nothing(clinic, phone)
         assert phone.problems == [] and phone.dialogs == []

@@ -4,6 +4,7 @@ from .commands import Join, RecordNumbers, RequestVisit
 from .errors import Refused, require
 from .events import Event, NumbersRecorded, ParticipantJoined, VisitRequested
 from .identity import subject_of
+from .names import look_alike_of
 from .roles import Actor, Role
 from .state import Encounter, Numbers, Participant, SessionState
 from .text import clean_text, in_range
@@ -16,10 +17,17 @@ WEIGHT_RANGES = {"kg": (20, 400), "lb": (45, 880)}
 def join(state: SessionState, cmd: Join, actor: Actor, now: float) -> list[Event]:
     require(not (actor.role is Role.PARTICIPANT and actor.id), "you have already checked in", "conflict")
     name = clean_text(cmd.display_name, "a display name", NAME_LIMIT)
-    taken = {p.name.casefold() for p in state.participants.values()}
-    if name.casefold() in taken:
-        raise Refused(f"someone has already checked in as {name}: add an initial to tell you apart", "conflict")
+    refuse_look_alike(state, name)
     return [ParticipantJoined(f"p{len(state.participants) + 1}", name, now)]
+
+
+def refuse_look_alike(state: SessionState, name: str, except_id: str = "") -> None:
+    """A clinician calling a name must never find two people who look like it."""
+    names = {p.id: p.name for p in state.participants.values()}
+    other = look_alike_of(name, names, except_id)
+    if other is not None:
+        raise Refused(f"someone has already checked in as {names[other]}, which looks the same as {name}: "
+                      "add an initial to tell you apart", "conflict")
 
 
 def record_numbers(state: SessionState, cmd: RecordNumbers, actor: Actor, now: float) -> list[Event]:

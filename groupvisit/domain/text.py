@@ -1,15 +1,41 @@
 """Checks shared by the rules for what people type and the numbers they enter."""
 
+import unicodedata
+
+import regex
+
 from .errors import Refused
+
+# Characters that show nothing: format controls, zero-width spaces, variation selectors,
+# Hangul fillers (Unicode's Default_Ignorable_Code_Point), and white space of every kind.
+INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{White_Space}]+")
+# Embedding, override and isolate controls reorder how a line is shown: in a name or a title they
+# could make one text look like another. The browser lays out right-to-left text without them.
+BIDI_CONTROLS = regex.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+def valid_unicode(value: str) -> bool:
+    """False for text holding half a surrogate pair, which no UTF-8 database, file or page can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def clean_text(value: str, what: str, limit: int, *, required: bool = True, multiline: bool = False) -> str:
-    """Trimmed text, refused when empty (if required) or longer than `limit` characters.
+    """Trimmed text in its composed (NFC) form, refused when it is not valid Unicode, shows nothing
+    (if required) or is longer than `limit` characters.
 
     One-line text (names, titles) has its runs of white space, newlines included, made
-    single spaces, so that "Ann\nLee" and "Ann Lee" are the same name.
+    single spaces, so that "Ann\nLee" and "Ann Lee" are the same name, and loses any bidi controls.
     """
-    text = value.strip() if multiline else " ".join(value.split())
+    if not valid_unicode(value):
+        raise Refused(f"{what} holds a broken character (half of an emoji or symbol): type it again", "invalid")
+    value = unicodedata.normalize("NFC", value)
+    text = value.strip() if multiline else " ".join(BIDI_CONTROLS.sub("", value).split())
+    if INVISIBLE.fullmatch(text) and text:
+        text = ""  # only invisible characters: nothing anyone could read
     if required and not text:
         raise Refused(f"{what} cannot be empty", "invalid")
     if len(text) > limit:

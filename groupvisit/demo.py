@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import anyio.to_thread
 
 from .accounts import AccountRole, hash_password
+from .domain import Phase, replay
 from .store import Store
 
 COHORT = "Diabetes group (Tuesday)"
@@ -42,13 +43,18 @@ def new_password() -> str:
     return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(4))
 
 
+async def closed(store: Store, session_id: str) -> bool:
+    """Whether the session has ended: a rerun of the demo after closing today's session gets a new one."""
+    return replay(event for _, event in await store.events(session_id)).phase is Phase.CLOSED
+
+
 async def seed(store: Store, now: float | None = None) -> DemoClinic:
-    """Create the demo clinic once; each run issues a fresh projector link (keys are stored only as hashes)."""
+    """Create the demo clinic once (and a new session when today's has been closed); each run issues a fresh projector link (keys are stored only as hashes)."""
     now = time.time() if now is None else now
     today = time.strftime("%Y-%m-%d", time.localtime(now))
     existing = [s for s in await store.sessions()
                 if s.cohort == COHORT and time.strftime("%Y-%m-%d", time.localtime(s.starts_at)) == today
-                and s.ends_at > now]
+                and s.ends_at > now and not await closed(store, s.id)]
     if existing:
         session = existing[-1]
         projector_key = await store.rotate_projector_key(session.id)

@@ -1,6 +1,7 @@
 """`groupvisit demo` and `groupvisit serve` as a user runs them: a real process, real requests."""
 
 import argparse
+import asyncio
 import re
 import subprocess
 import sys
@@ -11,6 +12,12 @@ from pathlib import Path
 
 import httpx
 
+from groupvisit.actions import Sessions
+from groupvisit.clock import SystemClock
+from groupvisit.domain import Actor, Role
+from groupvisit.domain.commands import CloseSession
+from groupvisit.hub.memory import MemoryHub
+from groupvisit.store import Store
 from support.clients import form_token
 
 START_TIMEOUT = 20.0
@@ -94,6 +101,27 @@ def test_running_the_demo_again_keeps_the_session_and_issues_new_links(tmp_path:
         session_path = second["Projector"].split("?")[0]
         assert session_path.split("/")[-1] == first["Projector"].split("?")[0].split("/")[-1]
         assert httpx.get(f"{session_path}?{old_key}").status_code == 403, "an old link stops working"
+
+
+def test_running_the_demo_again_after_closing_its_session_gives_a_new_one(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    with running("demo", "--port", "0", "--db", str(db)) as lines:
+        first = demo_urls(lines)["Projector"].split("?")[0].split("/")[-1]
+    asyncio.run(close_session(f"sqlite:///{db}", first))
+    with running("demo", "--port", "0", "--db", str(db)) as lines:
+        second = demo_urls(lines)
+        session_id = second["Projector"].split("?")[0].split("/")[-1]
+        assert session_id != first, "a closed session is no demo: a new one is made"
+        assert "This session has ended" not in httpx.get(second["Projector"]).text
+
+
+async def close_session(url: str, session_id: str) -> None:
+    store = Store(url)
+    try:
+        sessions = Sessions(store, MemoryHub(), SystemClock())
+        await sessions.execute(session_id, CloseSession(), Actor(Role.FACILITATOR, "f", "Facilitator"))
+    finally:
+        store.close()
 
 
 def test_serve_starts_without_demo_data(tmp_path: Path) -> None:

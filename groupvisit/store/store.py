@@ -310,10 +310,12 @@ class Store:
             under = [recent(digest) < limit.most for limit, digest in hashed]
             rows = [select(literal(claim), literal(digest), literal(now + limit.window)).where(*under)
                     for limit, digest in hashed]
-            added = db.exec(insert(AttemptRow).from_select(["claim", "limit_key", "expires_at"],
-                                                           rows[0] if len(rows) == 1 else union_all(*rows)))
+            db.exec(insert(AttemptRow).from_select(["claim", "limit_key", "expires_at"],
+                                                   rows[0] if len(rows) == 1 else union_all(*rows)))
+            # Read back rather than trust rowcount: drivers need not report it for INSERT ... SELECT.
+            added = db.exec(select(AttemptRow.limit_key).where(AttemptRow.claim == claim)).first() is not None
             db.commit()
-            return bool(added.rowcount)
+            return added
 
         if await self.run(work):
             return claim

@@ -113,36 +113,49 @@ def revision_of(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def known(revision: str) -> bool:
+    try:
+        scripts().get_revision(revision)
+    except CommandError:
+        return False
+    return True
+
+
 def refusal(url: str, revision: str | None) -> SchemaError:
     """Why a database at `revision` (None: no version, though it has tables) cannot be opened."""
     if revision is None:
         return SchemaOutdated(f"the database {shown(url)} was made before schema migrations: "
                               f"run `{upgrade_command(url)}` first")
-    try:
-        scripts().get_revision(revision)
-    except CommandError:
+    if not known(revision):
         return SchemaUnknown(f"the database {shown(url)} is at schema revision {revision!r}, which this "
                              "version of groupvisit does not know (a newer one made it): run that newer version")
     return SchemaOutdated(f"the database {shown(url)} needs upgrading (schema revision {revision}, this version "
                           f"of groupvisit needs {scripts().get_current_head()}): run `{upgrade_command(url)}` first")
 
 
+def empty(connection: Connection) -> bool:
+    return revision_of(connection) is None and not inspect(connection).get_table_names()
+
+
+def create(connection: Connection) -> None:
+    """The current schema at once, on an empty database (no need to run every revision)."""
+    SQLModel.metadata.create_all(connection)
+    MigrationContext.configure(connection).stamp(scripts(), "head")
+
+
 def prepare(engine: Engine, url: str) -> None:
     """Give an empty database the current schema; `SchemaError` for one at any other revision."""
     head = scripts().get_current_head()
     with engine.connect() as connection:
-        revision = revision_of(connection)
-        empty = revision is None and not inspect(connection).get_table_names()
+        revision, new = revision_of(connection), empty(connection)
     if revision == head:
         return
-    if not empty:
+    if not new:
         raise refusal(url, revision)
     with connected(url) as connection:
-        revision = revision_of(connection)  # another process may have just made it
-        if revision is None and not inspect(connection).get_table_names():
-            SQLModel.metadata.create_all(connection)
-            MigrationContext.configure(connection).stamp(scripts(), "head")
-        elif revision != head:
+        if empty(connection):  # still: another process may have just made it
+            create(connection)
+        elif (revision := revision_of(connection)) != head:
             raise refusal(url, revision)
 
 
@@ -150,16 +163,15 @@ def upgrade(url: str) -> list[str]:
     """Bring the database to the current schema, in one transaction; what was done, one line each."""
     done: list[str] = []
     with connected(url) as connection:
-        revision = revision_of(connection)
-        if revision is None and not inspect(connection).get_table_names():
-            SQLModel.metadata.create_all(connection)
-            MigrationContext.configure(connection).stamp(scripts(), "head")
+        if empty(connection):
+            create(connection)
             return [f"created the schema (revision {scripts().get_current_head()})"]
+        revision = revision_of(connection)
         if revision is None:
             MigrationContext.configure(connection).stamp(scripts(), BASELINE)
             done.append(f"marked as revision {BASELINE} (the schema from before migrations)")
             revision = BASELINE
-        if revision is not None and isinstance(refusal(url, revision), SchemaUnknown):
+        if not known(revision):
             raise refusal(url, revision)
         steps = list(reversed(list(scripts().iterate_revisions("head", revision))))
         command.upgrade(alembic_config(connection), "head")

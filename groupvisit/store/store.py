@@ -121,7 +121,7 @@ class Store:
         self.engine = make_engine(url)
         try:
             schema.prepare(self.engine, url)
-        except BaseException:
+        except Exception:
             self.engine.dispose()
             raise
 

@@ -15,7 +15,7 @@ from .domain.commands import Command
 from .domain.errors import Refused
 from .domain.events import Event, ParticipantJoined
 from .hub import Hub, Notice
-from .store import DuplicateCommand, NewDevice, SeqConflict, Store, Stored
+from .store import CommandKey, DuplicateCommand, NewDevice, SeqConflict, Store, Stored
 from .store.tables import AuditRow
 
 RECENT_LIMIT = 2000
@@ -100,16 +100,18 @@ class Sessions:
         live.fold(await self.store.events(live.state.session_id, after=live.state.seq))
 
     async def execute(self, session_id: str, command: Command, actor: Actor, *, command_id: str | None = None,
-                      new_device: NewDevice | None = None, device: str = "") -> Accepted:
+                      sender: str = "", new_device: NewDevice | None = None, device: str = "") -> Accepted:
         """Decide and commit `command`; raises `Refused` and stores nothing when not allowed.
 
-        A `command_id` that already ran in this session is not run again: its original
-        result comes back, marked as a duplicate.
+        A `command_id` that this `sender` (the credential the screen came in with) already ran
+        is not run again: its original result comes back, marked as a duplicate. Another
+        sender's command with the same id is a command of its own.
         """
+        key = None if command_id is None else CommandKey(sender, command_id)
         live = await self.get(session_id)
         async with live.lock:
-            if command_id is not None:
-                earlier = await self.store.command_seq(session_id, command_id)
+            if key is not None:
+                earlier = await self.store.command_seq(session_id, key)
                 if earlier is not None:
                     return Accepted(earlier, duplicate=True)
             for _ in range(CONFLICT_RETRIES):
@@ -118,8 +120,7 @@ class Sessions:
                 audit = audit_row(live.state, actor, device, now, "changed", command.name, subject_of(events),
                                   events)
                 try:
-                    stored = await self.store.append(session_id, live.state.seq, events, new_device, command_id,
-                                                     audit)
+                    stored = await self.store.append(session_id, live.state.seq, events, new_device, key, audit)
                 except SeqConflict:
                     await self.catch_up(live)
                     continue

@@ -19,20 +19,19 @@ from .actions import Sessions
 from .clock import Clock, SystemClock
 from .hub import Hub, hub_for
 from .settings import Settings
-from .store import Store
+from .store import Limit, Store
 from .accounts import SignIns
 from .web import export, pages, sign_in_pages
 from .web.sign_in_pages import SignInLimits
-from .web.guard import FailureLimit
+from .web.guard import Guard
 from .web.headers import SecurityHeaders
 from .web.access import CONSOLE, PARTICIPANT, PROJECTOR, QUEUE, Gate
 from .web.sockets import live_socket
 from .web.templating import make_templates
 
-JOIN_FAILURES, JOIN_WINDOW = 10, 10 * 60  # wrong join codes from one address, then it waits
-SIGN_IN_WINDOW = 15 * 60
-ACCOUNT_FAILURES = 5  # failed sign-ins to one account in the window, then it waits
-ADDRESS_FAILURES = 20  # from one address: a clinic's staff may share one behind its router
+JOIN_CODES = Limit("join code by address", 10, 10 * 60)  # wrong join codes from one address, then it waits
+SIGN_IN_ACCOUNT = Limit("sign-in by account", 5, 15 * 60)  # failed sign-ins to one account, then it waits
+SIGN_IN_ADDRESS = Limit("sign-in by address", 20, 15 * 60)  # a clinic's staff may share an address (its router)
 COMMON_STATIC = __file__.rsplit("/", 1)[0] + "/web/static"
 
 
@@ -87,9 +86,8 @@ def create_app(settings: Settings, *, store: Store | None = None, hub: Hub | Non
         try:
             yield {"sessions": sessions, "settings": settings, "templates": templates, "sign_ins": sign_ins,
                    "gate": Gate(the_store, sign_ins, the_clock, settings.tablet_idle_minutes),
-                   "join_guard": FailureLimit(the_clock, JOIN_FAILURES, JOIN_WINDOW),
-                   "sign_in_limits": SignInLimits(FailureLimit(the_clock, ACCOUNT_FAILURES, SIGN_IN_WINDOW),
-                                                  FailureLimit(the_clock, ADDRESS_FAILURES, SIGN_IN_WINDOW))}
+                   "guard": Guard(the_store, the_clock), "join_limit": JOIN_CODES,
+                   "sign_in_limits": SignInLimits(SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS)}
         finally:
             await the_hub.disconnect()
             if own_store:

@@ -21,7 +21,8 @@ from .clock import SystemClock
 from .demo import seed
 from .settings import DEFAULT_DATA_DIR, Settings, SettingsError, database_url
 from .hub.memory import MemoryHub
-from .store import Store
+from .store import SchemaError, Store
+from .store.schema import upgrade
 
 
 def port_number(text: str) -> int:
@@ -48,6 +49,12 @@ def parser() -> argparse.ArgumentParser:
                                 description="List who viewed or changed what in a session, oldest first.")
     audit.add_argument("--session", required=True, help="the session's id (in its screens' addresses)")
     audit.add_argument("--db", help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
+    database = commands.add_parser("db", help="the database's schema", description="The database's schema.")
+    actions = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrading = actions.add_parser("upgrade", help="bring the database's schema up to this version's",
+                                   description="Bring the database's schema up to this version of groupvisit's "
+                                               "(after installing a new version; the server refuses an older one).")
+    upgrading.add_argument("--db", help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
     user_cli.add_parsers(commands)
     return root
 
@@ -75,7 +82,16 @@ def ensure_folder(settings: Settings) -> None:
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
+def upgrade_database(settings: Settings) -> int:
+    done = upgrade(settings.database_url)
+    for line in done or ["already at this version's schema: nothing to do"]:
+        print(f"groupvisit: {line}")
+    return 0
+
+
 async def demo(settings: Settings) -> None:
+    for line in upgrade(settings.database_url):  # a demo database from an older version just goes on
+        print(f"groupvisit demo: {line}")
     store = Store(settings.database_url)
     clinic = await seed(store)
     base, sid = settings.base_url, clinic.session_id
@@ -122,9 +138,15 @@ def uvicorn_config(app: Starlette, settings: Settings, **options: Any) -> uvicor
 
 
 async def serve(settings: Settings, store: Store | None = None) -> None:
-    app = create_app(settings, store=store)
-    # No access log: request lines would carry display link keys.
-    await uvicorn.Server(uvicorn_config(app, settings, log_level="info", access_log=False)).serve()
+    own_store = store is None
+    store = store or Store(settings.database_url)  # before listening: an outdated schema is refused here
+    try:
+        app = create_app(settings, store=store)
+        # No access log: request lines would carry display link keys.
+        await uvicorn.Server(uvicorn_config(app, settings, log_level="info", access_log=False)).serve()
+    finally:
+        if own_store:
+            store.close()
 
 
 async def print_audit(settings: Settings, session_id: str) -> int:
@@ -157,10 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "audit":
         return asyncio.run(print_audit(settings, args.session))
     ensure_folder(settings)
-    if args.command == "user":
-        return asyncio.run(user_cli.run(args, settings))
     try:
+        if args.command == "user":
+            return asyncio.run(user_cli.run(args, settings))
+        if args.command == "db":
+            return upgrade_database(settings)
         asyncio.run(demo(settings) if args.command == "demo" else serve(settings))
+    except SchemaError as error:
+        print(f"groupvisit: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         pass
     return 0

@@ -1,5 +1,8 @@
 """Storage: the only package that talks to the database."""
 
-from .store import DuplicateCommand, NewDevice, SeqConflict, Stored, Store, UsernameTaken
+from .schema import SchemaError
+from .store import (CommandKey, DuplicateCommand, HeldBack, Limit, NewDevice, SeqConflict, Stored, Store,
+                    UsernameTaken)
 
-__all__ = ["DuplicateCommand", "NewDevice", "SeqConflict", "Store", "Stored", "UsernameTaken"]
+__all__ = ["CommandKey", "DuplicateCommand", "HeldBack", "Limit", "NewDevice", "SchemaError", "SeqConflict",
+           "Store", "Stored", "UsernameTaken"]

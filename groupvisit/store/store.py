@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import anyio.to_thread
+from sqlalchemy import delete, func, insert, literal, or_, text, union_all, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
 from ..domain.events import Event, ParticipantJoined, SessionScheduled, event_from_dict
+from . import schema
 from .keys import key_hash, new_id, new_join_code, new_key
-from .tables import AuditRow, CommandRow, CredentialRow, EventRow, SessionRow, SignInRow, UserRow
+from .tables import AttemptRow, AuditRow, CommandRow, CredentialRow, EventRow, SessionRow, SignInRow, UserRow
 
 T = TypeVar("T")
 Stored = tuple[int, Event]
@@ -34,6 +35,32 @@ class NewDevice:
     at: float
 
 
+@dataclass(frozen=True)
+class CommandKey:
+    """A command's id as its sender scoped it: ids are unique per credential (`Granted.sender`), not per
+    session, so one screen's id never stands for another screen's command."""
+
+    sender: str
+    command_id: str
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `most` attempts per key in `window` seconds (a failed one counts until it expires)."""
+
+    name: str
+    most: int
+    window: float
+
+
+class HeldBack(Exception):
+    """Too many recent attempts for a key: `wait` seconds until one more is allowed."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
 class UsernameTaken(Exception):
     """Another account already has this username."""
 
@@ -43,7 +70,7 @@ class SeqConflict(Exception):
 
 
 class DuplicateCommand(Exception):
-    """The command id was already run in this session; `seq` is where its events ended."""
+    """The command was already run (same sender, same id); `seq` is where its events ended."""
 
     def __init__(self, seq: int) -> None:
         super().__init__(seq)
@@ -59,6 +86,27 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def earlier_command(db: Session, session_id: str, key: CommandKey) -> CommandRow | None:
+    """The command `key` names, if it already ran. A row stored before ids were per sender (sender "")
+    answers every sender: a command in flight across that upgrade must not run twice."""
+    return db.exec(select(CommandRow).where(
+        CommandRow.session_id == session_id, CommandRow.command_id == key.command_id,
+        or_(col(CommandRow.sender) == key.sender, col(CommandRow.sender) == ""))).first()
+
+
+def limit_key(limit: Limit, key: str) -> str:
+    """Only a digest is stored: a username field can hold a mistyped password."""
+    return key_hash(f"{limit.name}\n{key}")
+
+
+def held_for(db: Session, limit: Limit, digest: str, now: float) -> float:
+    """Seconds until `digest` is under `limit` again (0 if it is now): when its `most`-th newest attempt expires."""
+    expires = db.exec(select(AttemptRow.expires_at).where(AttemptRow.limit_key == digest,
+                                                          col(AttemptRow.expires_at) > now)
+                      .order_by(col(AttemptRow.expires_at).desc()).offset(limit.most - 1).limit(1)).first()
+    return 0.0 if expires is None else expires - now
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
@@ -69,8 +117,13 @@ def make_engine(url: str) -> Engine:
 
 class Store:
     def __init__(self, url: str) -> None:
+        """Opens a database at the current schema; an empty one gets it. `schema.SchemaError` otherwise."""
         self.engine = make_engine(url)
-        SQLModel.metadata.create_all(self.engine)
+        try:
+            schema.prepare(self.engine, url)
+        except Exception:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -137,22 +190,23 @@ class Store:
     # The event log
 
     async def append(self, session_id: str, after_seq: int, events: Sequence[Event],
-                     device: NewDevice | None = None, command_id: str | None = None,
+                     device: NewDevice | None = None, command: CommandKey | None = None,
                      audit: AuditRow | None = None) -> list[Stored]:
         """Store `events` as `after_seq + 1, ...` in one transaction; `SeqConflict` if the log moved on.
 
-        With `command_id`, the command is remembered with its result in the same transaction
+        With `command`, the command is remembered with its result in the same transaction
         (`DuplicateCommand` if it already ran). With `device`, the device that joined
         is bound to its new participant in the same transaction; `audit` records who changed it.
         """
 
         def work(db: Session) -> list[Stored]:
             last = after_seq + len(events)
-            if command_id is not None:
-                earlier = db.get(CommandRow, (session_id, command_id))
+            if command is not None:
+                earlier = earlier_command(db, session_id, command)
                 if earlier is not None:
                     raise DuplicateCommand(earlier.seq)
-                db.add(CommandRow(session_id=session_id, command_id=command_id, seq=last))
+                db.add(CommandRow(session_id=session_id, sender=command.sender, command_id=command.command_id,
+                                  seq=last))
             moved = db.exec(update(SessionRow).where(col(SessionRow.id) == session_id, col(SessionRow.last_seq) == after_seq)
                             .values(last_seq=last))
             if moved.rowcount != 1:
@@ -177,11 +231,11 @@ class Store:
 
         return await self.run(work)
 
-    async def command_seq(self, session_id: str, command_id: str) -> int | None:
+    async def command_seq(self, session_id: str, command: CommandKey) -> int | None:
         """Where the events of an already-run command ended, or None if it never ran."""
 
         def work(db: Session) -> int | None:
-            row = db.get(CommandRow, (session_id, command_id))
+            row = earlier_command(db, session_id, command)
             return None if row is None else row.seq
 
         return await self.run(work)
@@ -232,6 +286,47 @@ class Store:
             if row is not None:
                 db.delete(row)
                 db.commit()
+
+        await self.run(work)
+
+    # Attempts at guessing (passwords, join codes)
+
+    async def claim_attempt(self, keys: Sequence[tuple[Limit, str]], now: float) -> str:
+        """Count one attempt against every (limit, key) at once, if each is under its limit; the claim's
+        id, or `HeldBack`. Counting and recording are one statement, under SQLite's write lock or, on
+        PostgreSQL, the keys' advisory locks: concurrent attempts cannot all slip under a limit."""
+        claim = new_id()
+        hashed = [(limit, limit_key(limit, key)) for limit, key in keys]
+
+        def recent(digest: str) -> Any:
+            return select(func.count()).select_from(AttemptRow).where(
+                AttemptRow.limit_key == digest, col(AttemptRow.expires_at) > now).scalar_subquery()
+
+        def work(db: Session) -> bool:
+            if db.get_bind().dialect.name == "postgresql":
+                for digest in sorted(digest for _, digest in hashed):  # always in one order: no deadlock
+                    db.connection().execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(digest[:15], 16)})
+            db.exec(delete(AttemptRow).where(col(AttemptRow.expires_at) <= now))  # expired: pruned as we go
+            under = [recent(digest) < limit.most for limit, digest in hashed]
+            rows = [select(literal(claim), literal(digest), literal(now + limit.window)).where(*under)
+                    for limit, digest in hashed]
+            db.exec(insert(AttemptRow).from_select(["claim", "limit_key", "expires_at"],
+                                                   rows[0] if len(rows) == 1 else union_all(*rows)))
+            # Read back rather than trust rowcount: drivers need not report it for INSERT ... SELECT.
+            added = db.exec(select(AttemptRow.limit_key).where(AttemptRow.claim == claim)).first() is not None
+            db.commit()
+            return added
+
+        if await self.run(work):
+            return claim
+        raise HeldBack(await self.run(lambda db: max(held_for(db, limit, digest, now) for limit, digest in hashed)))
+
+    async def release_attempt(self, claim: str) -> None:
+        """The attempt succeeded: it no longer counts."""
+
+        def work(db: Session) -> None:
+            db.exec(delete(AttemptRow).where(col(AttemptRow.claim) == claim))
+            db.commit()
 
         await self.run(work)
 

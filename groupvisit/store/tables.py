@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -74,14 +74,29 @@ class CredentialRow(SQLModel, table=True):
 
 
 class CommandRow(SQLModel, table=True):
-    """A command a screen sent, by the id the screen gave it, and the last seq it caused:
-    written with its events, so a command re-sent after a lost ack is not run twice."""
+    """A command a screen sent, by the credential that sent it and the id the screen gave it, and
+    the last seq it caused: written with its events, so a command re-sent after a lost ack is not
+    run twice, and one screen's id never stands for another's command."""
 
     __tablename__ = "commands"
 
     session_id: str = Field(primary_key=True, foreign_key="sessions.id")
+    sender: str = Field(primary_key=True)  # `Granted.sender`; "" for commands stored before ids were per sender
     command_id: str = Field(primary_key=True)
     seq: int
+
+
+class AttemptRow(SQLModel, table=True):
+    """A guess (a password, a join code) that failed or is under way, counted against one limit's key
+    until it expires; an attempt that succeeds is deleted. Keys are stored only as hashes: a
+    username field can hold a mistyped password."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_limit_key_expires_at", "limit_key", "expires_at"),)
+
+    claim: str = Field(primary_key=True)  # one claim covers its keys (an account and an address)
+    limit_key: str = Field(primary_key=True)
+    expires_at: float = Field(index=True)
 
 
 class AuditRow(SQLModel, table=True):

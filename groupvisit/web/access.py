@@ -66,6 +66,11 @@ class Granted:
     secret: str
     member: StaffMember | None = None  # the account, for a staff screen
 
+    @property
+    def sender(self) -> str:
+        """What scopes this screen's command ids: its credential (the start of the digest stored for it)."""
+        return key_hash(self.secret)[:16]
+
 
 def device_of(connection: HTTPConnection) -> str:
     """Where a request came from, for the audit log: the address and the browser's own name."""

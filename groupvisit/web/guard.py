@@ -1,32 +1,22 @@
-"""Short codes and passwords can be guessed: a client that keeps failing is held back."""
+"""Short codes and passwords can be guessed: a client that keeps failing is held back.
 
-from collections import deque
+Attempts are counted in the database, so an account held back stays held across a restart and in
+every server process on that database. Each attempt is claimed before the work that checks it
+(argon2, the join code's lookup), so guesses sent all at once cannot slip under a limit together;
+one that succeeds is released, so successes never count.
+"""
 
 from ..clock import Clock
+from ..store import Limit, Store
 
 
-class FailureLimit:
-    """At most `limit` failures per key (an address, a username) in `window` seconds; then every try waits."""
+class Guard:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store, self.clock = store, clock
 
-    def __init__(self, clock: Clock, limit: int, window: float) -> None:
-        self.clock, self.limit, self.window = clock, limit, window
-        self.failures: dict[str, deque[float]] = {}
+    async def claim(self, *keys: tuple[Limit, str]) -> str:
+        """One attempt against each (limit, key), all or none; the claim, or `HeldBack` with the wait."""
+        return await self.store.claim_attempt(keys, self.clock.now())
 
-    def recent(self, key: str) -> deque[float]:
-        times = self.failures.setdefault(key, deque())
-        while times and times[0] <= self.clock.now() - self.window:
-            times.popleft()
-        if not times:
-            del self.failures[key]  # forget quiet clients: the table stays small
-            return deque()
-        return times
-
-    def blocked_for(self, key: str) -> float:
-        """Seconds until `key` may try again (0 when it may now)."""
-        times = self.recent(key)
-        if len(times) < self.limit:
-            return 0.0
-        return times[0] + self.window - self.clock.now()
-
-    def failed(self, key: str) -> None:
-        self.failures.setdefault(key, deque()).append(self.clock.now())
+    async def release(self, claim: str) -> None:
+        await self.store.release_attempt(claim)

@@ -13,13 +13,13 @@ from ..domain import Actor, Phase, Role
 from ..domain.checkin import NAME_LIMIT
 from ..domain.commands import Join
 from ..domain.errors import Refused
-from ..store import NewDevice
+from ..store import HeldBack, Limit, NewDevice
 from ..store.keys import new_key, normalise_join_code
 from ..store.tables import SessionRow
 from . import csrf, i18n
 from .access import (PARTICIPANT, PARTICIPANT_COOKIE, PROJECTOR, AccessDenied, Gate, Granted, Screen, SignInNeeded,
                      device_of, participant_cookie_path)
-from .guard import FailureLimit
+from .guard import Guard
 from .origin import over_https
 from .qr import qr_svg
 
@@ -107,21 +107,22 @@ async def join_submit(request: Request) -> Response:
     def _(message: str, **values: object) -> str:  # the name gettext's tools look for
         return i18n.gettext(language, message, **values)
 
-    guard: FailureLimit = request.state.join_guard
-    client = request.client.host if request.client else "unknown"
-    wait = guard.blocked_for(client)
-    if wait > 0:
-        minutes = math.ceil(wait / 60)
-        return again(_("Too many wrong codes from this device. Wait %(minutes)s minutes, then try again.",
-                       minutes=minutes), 429)
     if not code:
         return again(_("Enter the join code shown on the screen."))
+    guard: Guard = request.state.guard
+    join_limit: Limit = request.state.join_limit
+    client = request.client.host if request.client else "unknown"
+    try:  # claimed before the code is looked up: guesses sent at once are counted all the same
+        claim = await guard.claim((join_limit, client))
+    except HeldBack as held:
+        return again(_("Too many wrong codes from this device. Wait %(minutes)s minutes, then try again.",
+                       minutes=math.ceil(held.wait / 60)), 429)
     sessions = sessions_of(request)
     session = await sessions.store.session_by_join_code(code)
     if session is None:
-        guard.failed(client)
         return again(_("No session has the code %(code)s. Check the code on the screen and try again.", code=code),
                      404)
+    await guard.release(claim)  # a right code is no guess
     live = await sessions.get(session.id)
     if live.state.phase is Phase.CLOSED:
         return again(_("This session has ended."), 410)

@@ -12,10 +12,11 @@ from starlette.responses import RedirectResponse, Response
 
 from ..accounts import AccountRole, SignInRefused, SignIns, StaffMember
 from ..actions import Sessions
+from ..store import HeldBack, Limit
 from ..store.tables import AuditRow
 from . import csrf
 from .access import SIGN_IN_COOKIE, SignInNeeded, device_of, signed_in
-from .guard import FailureLimit
+from .guard import Guard
 from .origin import over_https
 from .pages import render, session_or_404, sessions_of, sign_in_url
 
@@ -24,17 +25,10 @@ log = logging.getLogger("groupvisit.security")
 
 @dataclass(frozen=True)
 class SignInLimits:
-    """Failed sign-ins are counted per account and per address."""
+    """Failed sign-ins are counted per account and per address, both claimed by each attempt."""
 
-    account: FailureLimit
-    address: FailureLimit
-
-    def blocked_for(self, username: str, address: str) -> float:
-        return max(self.account.blocked_for(username), self.address.blocked_for(address))
-
-    def failed(self, username: str, address: str) -> None:
-        self.account.failed(username)
-        self.address.failed(address)
+    account: Limit
+    address: Limit
 
 
 def sign_ins_of(request: Request) -> SignIns:
@@ -71,19 +65,21 @@ async def login_submit(request: Request) -> Response:
         return render(request, "staff/login.html",
                       {"next": target, "username": username, "error": error, "notice": ""}, status)
 
-    limits: SignInLimits = request.state.sign_in_limits
-    address = request.client.host if request.client else "unknown"
-    wait = limits.blocked_for(username, address)
-    if wait > 0:
-        return again(f"Too many failed sign-ins. Wait {math.ceil(wait / 60)} minutes, then try again.", 429)
     if not username or not password:
         return again("Enter your username and your password.", 400)
+    limits: SignInLimits = request.state.sign_in_limits
+    guard: Guard = request.state.guard
+    address = request.client.host if request.client else "unknown"
+    try:  # claimed before the password is checked: a failure counts even while it is being checked
+        claim = await guard.claim((limits.account, username), (limits.address, address))
+    except HeldBack as held:
+        return again(f"Too many failed sign-ins. Wait {math.ceil(held.wait / 60)} minutes, then try again.", 429)
     try:
         member, token = await sign_ins_of(request).sign_in(username, password, device_of(request))
     except SignInRefused as refused:
-        limits.failed(username, address)
         log.warning("sign-in refused for %r from %s", username, address)
         return again(refused.reason, 401)
+    await guard.release(claim)
     log.info("%s signed in", member.username)
     response = RedirectResponse(target, status_code=303)
     # Lax, not Strict: a link to a staff screen from a chat or an e-mail should open signed in.

@@ -192,7 +192,8 @@ class LiveScreen:
         await self.recheck(active=True)  # a command from a screen whose sign-in just ended is not run
         try:
             accepted = await self.sessions.execute(self.live.state.session_id, message.command, self.actor,
-                                                   command_id=message.id, device=self.device)
+                                                   command_id=message.id, sender=self.granted.sender,
+                                                   device=self.device)
         except Refused as refused:
             self.flush()  # show the state that led to the refusal before the refusal itself
             self.send(protocol.error_frame(message.id, refused.code, refused.reason))

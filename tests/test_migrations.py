@@ -1,0 +1,220 @@
+"""Schema migrations: a database from before migrations is upgraded with everything in it, an outdated
+one is refused with the command that upgrades it, and every way to a schema ends at the tables' own.
+
+The database "from before migrations" is made by the baseline revision with its version table then
+dropped: exactly what `create_all` made before this change (the baseline was generated from it).
+It is filled with rows a real server wrote, a session run through its screens.
+"""
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+from sqlmodel import SQLModel
+
+from groupvisit.clock import SystemClock
+from groupvisit.store import SchemaError, Store
+from groupvisit.store.schema import BASELINE, alembic_config, connected
+from support.clients import join
+from support.process import RecordingSocket, Seeded, ServerProcess, assert_log_replays_to_live, seeded
+from support.server import LiveServer
+from test_cli import running
+
+BASELINE_TABLES = ("sessions", "users", "audit", "commands", "events", "participant_devices", "sign_ins")
+
+
+def groupvisit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "groupvisit", *args], capture_output=True, text=True, timeout=60)
+
+
+def url(db: Path) -> str:
+    return f"sqlite:///{db}"
+
+
+def at_revision(db: Path, revision: str) -> None:
+    """Run the revisions up to `revision` on `db`."""
+    with connected(url(db)) as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def before_migrations(db: Path) -> None:
+    """An empty database as `create_all` made it before migrations: the baseline, with no version."""
+    at_revision(db, BASELINE)
+    with sqlite3.connect(db) as raw:
+        raw.execute("DROP TABLE alembic_version")
+
+
+def schema_differences(db: Path) -> list[Any]:
+    engine = create_engine(url(db))
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_server_default": True})
+            return list(compare_metadata(context, SQLModel.metadata))
+    finally:
+        engine.dispose()
+
+
+def commands_key(db: Path) -> list[str]:
+    engine = create_engine(url(db))
+    try:
+        return list(inspect(engine).get_pk_constraint("commands")["constrained_columns"])
+    finally:
+        engine.dispose()
+
+
+def rows(db: Path, table: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as raw:
+        columns = ", ".join(column for column in raw_columns(raw, table) if column != "sender")
+        return sorted(raw.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
+
+
+def raw_columns(raw: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in raw.execute(f"PRAGMA table_info({table})")]
+
+
+async def run_a_session(db: Path) -> tuple[Seeded, str]:
+    """A session on `db` with what a real server writes: a participant's device, sign-ins, commands
+    (each with its id) and audit rows. Returns the session and the participant's cookie."""
+    async with seeded(db) as room:
+        server = LiveServer(db, SystemClock())
+        await server.astart()
+        try:
+            cookie = await room.on(server).join("Ann")
+            ann = await RecordingSocket.open(room.participant_url, cookie)
+            console = await RecordingSocket.open(*room.console_url)
+            try:
+                assert (await ann.command("ann-1", "record_numbers", glucose=140))["type"] == "ack"
+                assert (await console.command("alex-1", "propose_topic", title="Eating out"))["type"] == "ack"
+            finally:
+                await ann.close()
+                await console.close()
+        finally:
+            await server.astop()
+    return room, cookie
+
+
+def copy_rows(source: Path, target: Path) -> None:
+    """Every row of the baseline's tables from `source` into `target` (whose schema is the baseline)."""
+    with sqlite3.connect(target) as raw:
+        raw.execute("ATTACH DATABASE ? AS source", (str(source),))
+        for table in BASELINE_TABLES:
+            columns = ", ".join(raw_columns(raw, table))
+            raw.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM source.{table}")
+        raw.commit()
+        raw.execute("DETACH DATABASE source")
+
+
+@pytest.mark.asyncio
+async def test_a_database_from_before_migrations_is_upgraded_with_everything_in_it(tmp_path: Path) -> None:
+    written, old = tmp_path / "written.db", tmp_path / "old.db"
+    room, cookie = await run_a_session(written)
+    before_migrations(old)
+    copy_rows(written, old)
+    held = {table: len(rows(old, table)) for table in ("events", "commands", "participant_devices", "sign_ins")}
+    assert held == {"events": 4, "commands": 2, "participant_devices": 1, "sign_ins": 4}  # the team of four
+    audited = len(rows(old, "audit"))
+    assert audited >= 3, "a check-in and two commands, at least, are in the audit log"
+
+    upgraded = groupvisit("db", "upgrade", "--db", str(old))
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"marked as revision {BASELINE}" in upgraded.stdout and "upgraded to revision 0002" in upgraded.stdout
+    assert schema_differences(old) == [] and commands_key(old) == ["session_id", "sender", "command_id"]
+    for table in BASELINE_TABLES:
+        assert rows(old, table) == rows(written, table), f"{table} changed in the upgrade"
+
+    store = Store(url(old))
+    try:
+        assert [s.id for s in await store.sessions()] == [room.session_id]
+        assert await store.events(room.session_id) == await room_events(written, room.session_id)
+        assert await store.device(room.session_id, cookie.split("=", 1)[1]) is not None
+        assert await store.sign_in(room.facilitator.cookie.split("=", 1)[1]) is not None
+        assert len(await store.audit_log(room.session_id)) == audited
+        with ServerProcess(old) as server:
+            room.store = store
+            room.on(server).cookies["Ann"] = cookie
+            ann = await RecordingSocket.open(room.participant_url, cookie)
+            try:
+                resent = await ann.command("ann-1", "record_numbers", glucose=999)
+                assert resent["duplicate"] is True, "a command from before the upgrade ran again"
+                assert (await ann.command("ann-2", "request_visit", text="My feet tingle"))["type"] == "ack"
+            finally:
+                await ann.close()
+            await assert_log_replays_to_live(store, room.session_id, room.screens())
+    finally:
+        store.close()
+
+
+async def room_events(db: Path, session_id: str) -> list[Any]:
+    store = Store(url(db))
+    try:
+        return await store.events(session_id)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("made", ["before migrations", f"at revision {BASELINE}"])
+def test_serve_refuses_an_outdated_database_and_names_the_command(tmp_path: Path, made: str) -> None:
+    old = tmp_path / "old.db"
+    before_migrations(old) if made == "before migrations" else at_revision(old, BASELINE)
+    refused = groupvisit("serve", "--port", "0", "--db", str(old))
+    assert refused.returncode == 2
+    assert f"run `groupvisit db upgrade --db {old}` first" in refused.stderr
+    with pytest.raises(SchemaError, match="groupvisit db upgrade --db"):
+        Store(url(old))
+    assert groupvisit("db", "upgrade", "--db", str(old)).returncode == 0
+    Store(url(old)).close()
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "newer.db"
+    Store(url(db)).close()
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    for args in (("serve", "--port", "0"), ("db", "upgrade")):
+        refused = groupvisit(*args, "--db", str(db))
+        assert refused.returncode == 2 and "'9999', which this version of groupvisit does not know" in refused.stderr
+
+
+def test_a_new_database_gets_the_tables_schema_at_once_and_opens_again(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    Store(url(db)).close()
+    assert schema_differences(db) == [] and commands_key(db) == ["session_id", "sender", "command_id"]
+    Store(url(db)).close()
+    assert groupvisit("db", "upgrade", "--db", str(db)).stdout.startswith("groupvisit: already at")
+
+
+def test_every_revision_from_an_empty_database_ends_at_the_tables_schema(tmp_path: Path) -> None:
+    db = tmp_path / "stepwise.db"
+    at_revision(db, "head")
+    assert schema_differences(db) == [] and commands_key(db) == ["session_id", "sender", "command_id"]
+    Store(url(db)).close()
+
+
+def test_the_demo_upgrades_its_own_database(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    before_migrations(db)
+    with running("demo", "--port", "0", "--db", str(db)) as lines:
+        assert any("upgraded to revision 0002" in line for line in lines), lines
+    assert schema_differences(db) == []
+
+
+def test_a_command_id_used_by_two_screens_survives_a_downgrade_and_upgrade(tmp_path: Path) -> None:
+    """Going back to the baseline keeps one row per (session, id), as its key allows; forward again works."""
+    db = tmp_path / "round.db"
+    at_revision(db, "head")
+    with sqlite3.connect(db) as raw:
+        raw.execute("INSERT INTO sessions VALUES ('s1', 'c', 't', 'ACDEFH', 0, 1, 'h', 2)")
+        raw.executemany("INSERT INTO commands (session_id, sender, command_id, seq) VALUES ('s1', ?, 'same', ?)",
+                        [("a", 1), ("b", 2)])
+    with connected(url(db)) as connection:
+        command.downgrade(alembic_config(connection), BASELINE)
+    assert rows(db, "commands") == [("s1", "same", 1)]
+    at_revision(db, "head")
+    assert schema_differences(db) == []

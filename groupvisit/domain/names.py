@@ -8,7 +8,7 @@ forms folded, case ignored, invisible characters dropped, then characters that l
 
 import unicodedata
 
-from confusables import is_confusable
+from confusables import is_confusable  # type: ignore[import-untyped]
 
 from .text import INVISIBLE
 

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-import regex
+import regex  # type: ignore[import-untyped]
 
 from .errors import Refused
 
@@ -21,6 +21,14 @@ def valid_unicode(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def readable(value: str) -> str:
+    """`value` with any half of a surrogate pair (which an older version could store) shown as U+FFFD,
+    so that what the store holds can always be shown, exported and printed."""
+    if valid_unicode(value):
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def clean_text(value: str, what: str, limit: int, *, required: bool = True, multiline: bool = False) -> str:

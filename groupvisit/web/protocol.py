@@ -68,8 +68,9 @@ def parse(text: str | None) -> ClientMessage:
         raise ProtocolError("invalid_message", "a message must be a JSON object")
     flaw = first_flaw(message)
     if flaw is not None:
-        flaw.command_id = None if flaw.where == "'id'" else usable_id(message)
-        raise flaw
+        where, error = flaw
+        error.command_id = None if where == "'id'" else usable_id(message)
+        raise error
     kind = message.get("type")
     if kind == "snapshot_request":
         check_keys(message, {"type"})
@@ -133,27 +134,22 @@ def finite_number(literal: str) -> float | BadNumber:
     return value if math.isfinite(value) else BadNumber(literal)
 
 
-class Flaw(ProtocolError):
-    """A value no command can take, and `where` it is in the message (as `'args.text'`)."""
-
-    def __init__(self, code: str, where: str, problem: str) -> None:
-        super().__init__(code, f"{where} {problem}")
-        self.where = where
-
-
-def first_flaw(value: Any, path: str = "") -> Flaw | None:
-    """The first string that is not valid Unicode, or number that is not usable, in the message."""
+def first_flaw(value: Any, path: str = "") -> tuple[str, ProtocolError] | None:
+    """Where the first string that is not valid Unicode, or number no field can take, is in the
+    message (as `'args.text'`), and the error that says so."""
     where = repr(path) if path else "the message"
     if isinstance(value, str) and not valid_unicode(value):
-        return Flaw("invalid_text", where, "holds a broken character (half of a surrogate pair, as when an emoji "
-                                           "is cut in two): send valid Unicode")
+        return where, ProtocolError("invalid_text", f"{where} holds a broken character (half of a surrogate pair, "
+                                                    "as when an emoji is cut in two): send valid Unicode")
     if isinstance(value, BadNumber):
-        return Flaw("invalid_number", where, f"is {value.literal[:12]}{'…' if len(value.literal) > 12 else ''}: "
-                    f"numbers are finite (no NaN or Infinity) and at most {NUMBER_LIMIT} characters long")
+        shown = value.literal[:12] + ("…" if len(value.literal) > 12 else "")
+        return where, ProtocolError("invalid_number", f"{where} is {shown}: numbers are finite (no NaN or Infinity) "
+                                                      f"and at most {NUMBER_LIMIT} characters long")
     if isinstance(value, dict):
         for key, item in value.items():
             if not valid_unicode(key):
-                return Flaw("invalid_text", f"a field name in {where}", "holds a broken character: send valid Unicode")
+                return where, ProtocolError("invalid_text", f"a field name in {where} holds a broken character: "
+                                                            "send valid Unicode")
             found = first_flaw(item, f"{path}.{key}" if path else key)
             if found:
                 return found

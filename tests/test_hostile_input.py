@@ -30,7 +30,7 @@ from groupvisit.store import Store
 from groupvisit.store.tables import AuditRow
 from groupvisit.web.protocol import DEPTH_LIMIT
 from support.accounts import signed_in_team
-from support.clients import ScreenClient, form_token, join
+from support.clients import ScreenClient, form_token, join, send_form
 from support.process import RecordingSocket
 from support.server import LiveServer
 
@@ -197,6 +197,26 @@ async def test_a_form_with_text_that_is_not_valid_unicode_answers_400_naming_the
         assert fine.status_code == 303
     joined = [e for _, e in await clinic.store.events(clinic.session_id)][len(before):]
     assert [e.display_name for e in joined if isinstance(e, ParticipantJoined)] == ["María"]
+
+
+@pytest.mark.parametrize(("language", "refusal"), [
+    ("en", "Someone has already checked in as Maria, which looks the same as M\u0430ria"),
+    ("es", "Alguien ya se registró como M\u0430ria: agregue una inicial"),
+])
+@pytest.mark.asyncio
+async def test_the_join_form_refuses_a_look_alike_name_in_the_persons_language(clinic: Clinic, language: str,
+                                                                              refusal: str) -> None:
+    await join(clinic.server.http, clinic.join_code, "Maria")
+    async with httpx.AsyncClient(base_url=clinic.server.http) as http:
+        for name in ("M\u0430ria", "Maria\u200b", "MARIA"):  # a Cyrillic а; a zero-width space; capitals
+            response = await send_form(http, "/join", {"code": clinic.join_code, "display_name": name,
+                                                       "language": language})
+            assert response.status_code == 400, name
+            assert "gv_participant" not in response.headers.get("set-cookie", "")
+            if name == "M\u0430ria":  # the message names what the person typed
+                assert refusal in html.unescape(response.text)
+    names = [e.display_name for _, e in await clinic.store.events(clinic.session_id) if isinstance(e, ParticipantJoined)]
+    assert names == ["Maria"]
 
 
 def groupvisit(*args: str | bytes, stdin: str = "") -> subprocess.CompletedProcess[bytes]:

@@ -10,13 +10,14 @@ import unicodedata
 
 from confusables import is_confusable  # type: ignore[import-untyped]
 
-from .text import INVISIBLE
+from .text import IGNORABLE
 
 
 def comparable(name: str) -> str:
-    """The name as the eye reads it: NFKC, case folded, invisible characters gone, spaces single."""
+    """The name as the eye reads it: NFKC, case folded, invisible characters gone (not made spaces:
+    "An\u200ba" reads as "Ana"), white space single."""
     folded = unicodedata.normalize("NFKC", name).casefold()
-    return " ".join(INVISIBLE.sub(" ", folded).split())
+    return " ".join(IGNORABLE.sub("", folded).split())
 
 
 def looks_alike(first: str, second: str) -> bool:

@@ -6,8 +6,10 @@ import regex  # type: ignore[import-untyped]
 
 from .errors import Refused
 
-# Characters that show nothing: format controls, zero-width spaces, variation selectors,
-# Hangul fillers (Unicode's Default_Ignorable_Code_Point), and white space of every kind.
+# Characters that show nothing and take no room: format controls, zero-width spaces, variation
+# selectors, Hangul fillers (Unicode's Default_Ignorable_Code_Point).
+IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
+# Those, and white space of every kind: text made only of these shows nothing.
 INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{White_Space}]+")
 # Embedding, override and isolate controls reorder how a line is shown: in a name or a title they
 # could make one text look like another. The browser lays out right-to-left text without them.

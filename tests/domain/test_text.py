@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, fields, replace
 
 import pytest
+from confusables import is_confusable  # type: ignore[import-untyped]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,7 @@ from groupvisit.domain import commands as c
 from groupvisit.domain.events import (EncounterCompleted, Event, EvaluationGiven, GoalSet, ParticipantCalled,
                                       ParticipantJoined)
 from groupvisit.domain.errors import Refused
-from groupvisit.domain.names import looks_alike
+from groupvisit.domain.names import looks_alike, read_alike
 from groupvisit.domain.text import clean_text, readable
 from sessionkit import FACILITATOR, NEWCOMER, Session, clinician, only
 
@@ -157,3 +158,18 @@ def test_no_two_names_that_check_in_look_alike(names: list[str]) -> None:
             pass
     joined = [p.name for p in s.state.participants.values()]
     assert not [(a, b) for i, a in enumerate(joined) for b in joined[i + 1:] if looks_alike(a, b)]
+
+
+LOOK_ALIKE_PIECES = st.sampled_from(["r", "n", "rn", "m", "l", "I", "1", "|", "i", "c", "d", "cl", "w", "vv", "v",
+                                     "o", "0", "\u043e", "a", "\u0430", "e", "\u0435", " ", "ǅ", "Dž", "…", "."])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LOOK_ALIKE_PIECES, max_size=12), st.lists(LOOK_ALIKE_PIECES, max_size=12))
+def test_names_the_confusables_library_finds_alike_are_found_alike_here_too(a: list[str], b: list[str]) -> None:
+    """`read_alike` replaces the library's `is_confusable` (ten times faster on hostile names): it must
+    never miss a pair the library finds, and it agrees with itself both ways round."""
+    first, second = "".join(a), "".join(b)
+    if is_confusable(first, second):
+        assert read_alike(first, second)
+    assert read_alike(first, second) == read_alike(second, first)

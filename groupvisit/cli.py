@@ -21,7 +21,7 @@ from .app import create_app
 from .clock import SystemClock
 from .demo import seed
 from .domain.text import readable
-from .settings import DEFAULT_DATA_DIR, Settings, SettingsError, database_url
+from .settings import Settings, SettingsError, database_url
 from .hub.memory import MemoryHub
 from .store import Store
 
@@ -44,12 +44,14 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--host", type=user_cli.text, help="address to listen on (default 127.0.0.1)")
         sub.add_argument("--port", type=port_number, help="port to listen on; 0 picks a free one (default 8000)")
-        sub.add_argument("--db", type=user_cli.text, help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
-        sub.add_argument("--public-url", default="", type=user_cli.text, help="the address people's devices use, for the join QR code")
+        sub.add_argument("--db", type=user_cli.text, help=user_cli.DB_HELP)
+        sub.add_argument("--public-url", default="", type=user_cli.text,
+                         help="the address people's devices use, for the join QR code")
     audit = commands.add_parser("audit", help="list who viewed or changed what in a session",
                                 description="List who viewed or changed what in a session, oldest first.")
-    audit.add_argument("--session", required=True, type=user_cli.text, help="the session's id (in its screens' addresses)")
-    audit.add_argument("--db", type=user_cli.text, help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
+    audit.add_argument("--session", required=True, type=user_cli.text,
+                       help="the session's id (in its screens' addresses)")
+    audit.add_argument("--db", type=user_cli.text, help=user_cli.DB_HELP)
     user_cli.add_parsers(commands)
     return root
 

@@ -138,7 +138,8 @@ async def test_an_administrators_export_is_audited_per_participant_and_opens_no_
         await join(clinic.server.http, clinic.join_code, name)
     before = len(await clinic.store.audit_log(clinic.session_id))
     async with httpx.AsyncClient(base_url=clinic.server.http) as http:
-        export = await http.get(f"/sessions/{clinic.session_id}/summary.csv", headers={"Cookie": clinic.cookie("admin")})
+        export = await http.get(f"/sessions/{clinic.session_id}/summary.csv",
+                                headers={"Cookie": clinic.cookie("admin")})
         assert export.status_code == 200 and "Maria" in export.text and "John" in export.text
         for screen in ("console", "queue"):
             page = await http.get(f"/{screen}/{clinic.session_id}", headers={"Cookie": clinic.cookie("admin")})

@@ -215,7 +215,8 @@ async def test_the_join_form_refuses_a_look_alike_name_in_the_persons_language(c
             assert "gv_participant" not in response.headers.get("set-cookie", "")
             if name == "M\u0430ria":  # the message names what the person typed
                 assert refusal in html.unescape(response.text)
-    names = [e.display_name for _, e in await clinic.store.events(clinic.session_id) if isinstance(e, ParticipantJoined)]
+    stored = [e for _, e in await clinic.store.events(clinic.session_id)]
+    names = [e.display_name for e in stored if isinstance(e, ParticipantJoined)]
     assert names == ["Maria"]
 
 
@@ -228,7 +229,8 @@ def groupvisit(*args: str | bytes, stdin: str = "") -> subprocess.CompletedProce
 def test_cli_arguments_that_are_not_utf_8_exit_2_naming_the_argument(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.db")
     cases = [
-        ("--name", ("user", "add", "ana", "--name", b"Ana \xff", "--role", "clinician", "--password-stdin", "--db", db)),
+        ("--name", ("user", "add", "ana", "--name", b"Ana \xff", "--role", "clinician", "--password-stdin",
+                    "--db", db)),
         ("username", ("user", "add", b"an\xe9", "--name", "Ana", "--role", "clinician", "--password-stdin",
                       "--db", db)),
         ("--role", ("user", "add", "ana", "--name", "Ana", "--role", b"clinici\xe1n", "--db", db)),
@@ -273,7 +275,8 @@ async def store_as_an_older_version_did(clinic: Clinic) -> None:
 async def test_text_an_older_version_stored_with_a_lone_surrogate_still_exports_and_lists(clinic: Clinic) -> None:
     await store_as_an_older_version_did(clinic)
     async with httpx.AsyncClient(base_url=clinic.server.http) as http:
-        response = await http.get(f"/sessions/{clinic.session_id}/summary.csv", headers={"Cookie": clinic.cookie("admin")})
+        response = await http.get(f"/sessions/{clinic.session_id}/summary.csv",
+                                  headers={"Cookie": clinic.cookie("admin")})
     assert response.status_code == 200
     (row,) = csv.DictReader(io.StringIO(response.text))
     assert (row["participant"], row["visit_request"]) == ("Ana \ufffd", "my feet \ufffd")

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import logging
+import os
 import re
 import socket
 import sys
@@ -19,7 +20,8 @@ from .actions import Sessions
 from .app import create_app
 from .clock import SystemClock
 from .demo import seed
-from .settings import DEFAULT_DATA_DIR, Settings, SettingsError, database_url
+from .domain.text import readable
+from .settings import Settings, SettingsError, database_url
 from .hub.memory import MemoryHub
 from .store import SchemaError, Store
 from .store.schema import upgrade
@@ -41,20 +43,22 @@ def parser() -> argparse.ArgumentParser:
     for name, help_text in (("demo", "seed a demo clinic with today's session and serve it"),
                             ("serve", "serve the sessions in the database (no demo data)")):
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+        sub.add_argument("--host", type=user_cli.text, help="address to listen on (default 127.0.0.1)")
         sub.add_argument("--port", type=port_number, help="port to listen on; 0 picks a free one (default 8000)")
-        sub.add_argument("--db", help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
-        sub.add_argument("--public-url", default="", help="the address people's devices use, for the join QR code")
+        sub.add_argument("--db", type=user_cli.text, help=user_cli.DB_HELP)
+        sub.add_argument("--public-url", default="", type=user_cli.text,
+                         help="the address people's devices use, for the join QR code")
     audit = commands.add_parser("audit", help="list who viewed or changed what in a session",
                                 description="List who viewed or changed what in a session, oldest first.")
-    audit.add_argument("--session", required=True, help="the session's id (in its screens' addresses)")
-    audit.add_argument("--db", help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
+    audit.add_argument("--session", required=True, type=user_cli.text,
+                       help="the session's id (in its screens' addresses)")
+    audit.add_argument("--db", type=user_cli.text, help=user_cli.DB_HELP)
     database = commands.add_parser("db", help="the database's schema", description="The database's schema.")
     actions = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrading = actions.add_parser("upgrade", help="bring the database's schema up to this version's",
                                    description="Bring the database's schema up to this version of groupvisit's "
                                                "(after installing a new version; the server refuses an older one).")
-    upgrading.add_argument("--db", help=f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})")
+    upgrading.add_argument("--db", type=user_cli.text, help=user_cli.DB_HELP)
     user_cli.add_parsers(commands)
     return root
 
@@ -158,12 +162,16 @@ async def print_audit(settings: Settings, session_id: str) -> int:
             return 1
         names = {p.id: p.name for p in (await Sessions(store, MemoryHub(), SystemClock()).get(session_id))
                  .state.participants.values()}
-        print(f"Audit log of {session.title} ({session.cohort}), session {session.id}")
+        print(readable(f"Audit log of {session.title} ({session.cohort}), session {session.id}"))
         for row in await store.audit_log(session_id):
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.at))
             who = f"{row.role} {row.actor_name or row.actor_id}"
             about = f" — about {names.get(row.subject, row.subject)}" if row.subject else ""
-            print(f"{when}  {who:<34} {row.action:<7} {row.what}{about}  [{row.device}]")
+            print(readable(f"{when}  {who:<34} {row.action:<7} {row.what}{about}  [{row.device}]"))
+        sys.stdout.flush()
+        return 0
+    except BrokenPipeError:  # `groupvisit audit … | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
         return 0
     finally:
         store.close()

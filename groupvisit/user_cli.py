@@ -8,10 +8,20 @@ import time
 import anyio.to_thread
 
 from .accounts import AccountError, check_name, check_password, check_role, check_username, hash_password
+from .domain.text import valid_unicode
 from .settings import DEFAULT_DATA_DIR, Settings
 from .store import Store, UsernameTaken
 
+NOT_TEXT = "the password is not valid text (its bytes are not UTF-8)"
 DB_HELP = f"SQLite file or database URL (default {DEFAULT_DATA_DIR / 'groupvisit.db'})"
+
+
+def text(value: str) -> str:
+    """An argument's text; refused (exit 2, naming the argument) when the bytes given were not UTF-8:
+    Python hands those over as lone surrogates, which no database or terminal can hold."""
+    if not valid_unicode(value):
+        raise argparse.ArgumentTypeError(f"{ascii(value)} is not valid text (its bytes are not UTF-8)")
+    return value
 
 
 def add_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -19,9 +29,10 @@ def add_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]")
                                description="Staff accounts: one per person (admin, facilitator or clinician).")
     actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="add a staff account", description="Add a staff account.")
-    add.add_argument("username", help="what they type to sign in: letters, digits, dots, dashes, underscores")
-    add.add_argument("--name", required=True, help="their name as colleagues and the audit log show it")
-    add.add_argument("--role", required=True, help="admin, facilitator or clinician")
+    add.add_argument("username", type=text,
+                     help="what they type to sign in: letters, digits, dots, dashes, underscores")
+    add.add_argument("--name", required=True, type=text, help="their name as colleagues and the audit log show it")
+    add.add_argument("--role", required=True, type=text, help="admin, facilitator or clinician")
     listing = actions.add_parser("list", help="list the staff accounts", description="List the staff accounts.")
     disable = actions.add_parser("disable", help="stop an account signing in and end its sign-ins",
                                  description="Stop an account signing in; its open screens close within seconds.")
@@ -30,24 +41,32 @@ def add_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]")
     password = actions.add_parser("set-password", help="give an account a new password (ends its sign-ins)",
                                   description="Give an account a new password; its open screens close within seconds.")
     for sub in (disable, enable, password):
-        sub.add_argument("username", help="the account's username")
+        sub.add_argument("username", type=text, help="the account's username")
     for sub in (add, password):
         sub.add_argument("--password-stdin", action="store_true",
                          help="read the password from the first line of standard input instead of asking")
     for sub in (add, listing, disable, enable, password):
-        sub.add_argument("--db", help=DB_HELP)
+        sub.add_argument("--db", type=text, help=DB_HELP)
 
 
 def read_password(args: argparse.Namespace, username: str) -> str:
     if args.password_stdin:
-        return check_password(sys.stdin.readline().rstrip("\r\n"), username)  # a line from any platform
+        try:
+            return typed_password(sys.stdin.readline().rstrip("\r\n"), username)  # a line from any platform
+        except UnicodeDecodeError:
+            raise AccountError(NOT_TEXT) from None
     if not sys.stdin.isatty():
         raise AccountError("no terminal to ask for the password on: pass --password-stdin and pipe it in")
-    first = getpass.getpass(f"New password for {username}: ")
-    check_password(first, username)
+    first = typed_password(getpass.getpass(f"New password for {username}: "), username)
     if getpass.getpass("The same password again: ") != first:
         raise AccountError("the two passwords were not the same")
     return first
+
+
+def typed_password(password: str, username: str) -> str:
+    if not valid_unicode(password):
+        raise AccountError(NOT_TEXT)
+    return check_password(password, username)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:

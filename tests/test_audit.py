@@ -130,3 +130,20 @@ def test_audit_of_an_unknown_session_says_so(tmp_path: Path) -> None:
                              "--db", str(tmp_path / "empty.db")], capture_output=True, text=True, timeout=60)
     assert listed.returncode == 1
     assert "there is no session 'nope'" in listed.stderr
+
+
+@pytest.mark.asyncio
+async def test_an_administrators_export_is_audited_per_participant_and_opens_no_live_screen(clinic: Clinic) -> None:
+    for name in ("Maria", "John"):
+        await join(clinic.server.http, clinic.join_code, name)
+    before = len(await clinic.store.audit_log(clinic.session_id))
+    async with httpx.AsyncClient(base_url=clinic.server.http) as http:
+        export = await http.get(f"/sessions/{clinic.session_id}/summary.csv",
+                                headers={"Cookie": clinic.cookie("admin")})
+        assert export.status_code == 200 and "Maria" in export.text and "John" in export.text
+        for screen in ("console", "queue"):
+            page = await http.get(f"/{screen}/{clinic.session_id}", headers={"Cookie": clinic.cookie("admin")})
+            assert page.status_code == 403, f"an administrator opened the {screen}"
+    rows = (await clinic.store.audit_log(clinic.session_id))[before:]
+    assert [(r.role, r.action, r.what, r.subject) for r in rows] == [
+        ("admin", "exported", "chart summary", "p1"), ("admin", "exported", "chart summary", "p2")]

@@ -35,7 +35,8 @@ from support.server import LiveServer
 
 CODE = re.compile(r"^[a-z][a-z_]*$")
 PROTOCOL_CODES = {"invalid_json", "invalid_message", "unknown_type", "invalid_field", "missing_field",
-                  "extra_field", "unknown_command", "binary_frame", "rate_limited"}
+                  "extra_field", "unknown_command", "binary_frame", "rate_limited", "too_deep", "duplicate_field",
+                  "invalid_text", "invalid_number"}
 ANSWER_TIMEOUT = 5.0  # for a generated message
 PROMPT = 3.0  # for a well-behaved screen's command, while the fuzzing goes on
 

@@ -15,7 +15,7 @@ from groupvisit.web import protocol
 from groupvisit.web.protocol import CommandMessage, ProtocolError, SnapshotRequest, parse
 
 PROTOCOL_CODES = {"invalid_json", "invalid_message", "unknown_type", "invalid_field", "missing_field",
-                  "extra_field", "unknown_command"}
+                  "extra_field", "unknown_command", "invalid_number", "duplicate_field", "too_deep", "invalid_text"}
 
 
 def command(name: Any, args: Any = None, command_id: Any = "c-42", **extra: Any) -> str:
@@ -239,7 +239,8 @@ def test_protocol_error_reads_as_its_reason() -> None:
 
 def test_whole_number_too_large_for_a_decimal_field_is_a_protocol_error() -> None:
     error = refused('{"type": "command", "id": "c-42", "name": "record_numbers", "args": {"weight": 1' + "0" * 400 + "}}")
-    assert (error.code, error.command_id) == ("invalid_field", "c-42")
+    assert (error.code, error.command_id) == ("invalid_number", "c-42")
+    assert "'args.weight'" in error.reason
 
 
 # --- frames ---------------------------------------------------------------------------
@@ -313,8 +314,10 @@ def test_arbitrary_json_args_parse_into_the_command_or_raise_protocol_error(name
 
 
 def well_typed(hint: Any) -> st.SearchStrategy[Any]:
-    strategies = {str: st.text(max_size=30), bool: st.booleans(), int: st.integers(),
-                  float: st.floats(allow_nan=False) | st.integers(-(2**63), 2**63), type(None): st.none()}
+    # Numbers a screen can send: finite, and short enough to be read (docs/protocol.md, "Numbers").
+    strategies = {str: st.text(max_size=30), bool: st.booleans(), int: st.integers(1 - 10**31, 10**31 - 1),
+                  float: st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(2**63), 2**63),
+                  type(None): st.none()}
     return st.one_of(*(strategies[option] for option in options(hint)))
 
 

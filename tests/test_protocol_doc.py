@@ -17,6 +17,7 @@ from groupvisit.domain.errors import Refused
 from groupvisit.domain.events import EVENT_TYPES, ParticipantJoined, SessionScheduled, event_from_dict
 from groupvisit.domain.phases import OPEN, Phase
 from groupvisit.domain.views import view_for
+from groupvisit.settings import Settings
 from groupvisit.web import protocol
 from groupvisit.web.sockets import CLOSE_ENDED, CLOSE_REFUSED
 
@@ -289,3 +290,37 @@ def test_no_error_code_in_the_table_that_the_code_no_longer_sends() -> None:
 
 def test_the_servers_own_close_codes_are_documented() -> None:
     assert {str(CLOSE_REFUSED), str(CLOSE_ENDED)} <= set(table("Close codes"))
+
+
+# --- what a client writer needs beyond the message types ---------------------------------
+
+DOC_TEXT = " ".join(DOC.read_text(encoding="utf-8").split())
+
+
+def test_the_unknown_type_row_names_every_client_message_type() -> None:
+    row = table("Error codes")["unknown_type"]
+    assert [t for t in protocol.CLIENT_MESSAGE_TYPES if f"`{t}`" not in row] == []
+
+
+def test_the_limits_the_doc_gives_are_the_codes() -> None:
+    assert f"nest at most **{protocol.DEPTH_LIMIT}** deep" in DOC_TEXT
+    assert f"a number is at most {protocol.NUMBER_LIMIT} characters long" in DOC_TEXT
+    assert f"only while the log has at most {Settings().outgoing_limit // 2} events" in DOC_TEXT
+
+
+def test_binary_frames_are_answered_and_the_connection_kept_as_the_doc_says() -> None:
+    assert "answers one with a `binary_frame` error and keeps the connection" in DOC_TEXT
+    assert "drops a connection that sends one" not in DOC_TEXT
+    with pytest.raises(protocol.ProtocolError) as refused:
+        protocol.parse(None)
+    assert refused.value.code == "binary_frame"
+
+
+def test_the_http_forms_are_documented_with_their_fields_answers_and_cookie() -> None:
+    forms = next(h for h in DOC_HEADINGS if h.title == "The HTTP forms").body
+    login = next(line for line in forms.split("\n- ") if line.startswith("**`POST /login`**"))
+    join = next(line for line in forms.split("\n- ") if line.startswith("**`POST /join`**"))
+    assert all(f"`{field}`" in login for field in ("username", "password", "csrf", "next"))
+    assert all(f"`{field}`" in join for field in ("code", "display_name", "csrf", "shared_device", "language"))
+    assert all(f"`{status}`" in join for status in (303, 400, 404, 410, 429))
+    assert "`gv_csrf` cookie" in forms and "`400`" in forms and "`403`" in forms

@@ -132,6 +132,32 @@ def test_admin_and_anonymous_open_no_websocket_so_send_no_command() -> None:
     assert [row.name for row in COMMANDS.values() if row.cells["admin"].allowed or row.cells["anonymous"].allowed] == []
 
 
+README = DOC.parent.parent / "README.md"
+ACCOUNT_ROLES = ("admin", "facilitator", "clinician")
+EXPORT = "GET /sessions/{session_id}/summary.csv"
+
+
+def readme_roles() -> dict[str, str]:
+    """README's '| role | may |' table: what each kind of staff account may do."""
+    rows = re.findall(r"^\| `(\w+)` \| (.+?) \|$", README.read_text(encoding="utf-8"), re.MULTILINE)
+    return {role: may for role, may in rows if role in ACCOUNT_ROLES}
+
+
+def test_readme_says_who_exports_the_chart_summary_as_the_role_table_does() -> None:
+    exporters = {role for role in ACCOUNT_ROLES if ROUTES[EXPORT].cells[role].allowed}
+    assert set(readme_roles()) == set(ACCOUNT_ROLES), "README's role table needs a row for each account role"
+    assert {role for role, may in readme_roles().items() if "chart summary" in may} == exporters
+
+
+def test_no_document_says_the_administrator_sees_no_patient_data_while_the_table_lets_them_export_it() -> None:
+    assert ROUTES[EXPORT].cells["admin"].allowed, "the admin exports the record (DOMAIN.md: exports are their job)"
+    for doc in (README, DOC):
+        text = " ".join(doc.read_text(encoding="utf-8").split())
+        claims = [claim for claim in ("sees no patient's data", "see no patient's data", "no export")
+                  if claim in text]
+        assert claims == [], f"{doc.name} says {claims}, yet an administrator downloads the chart summary"
+
+
 def test_public_and_static_rows_are_allowed_for_everyone() -> None:
     marked = [row for row in ROUTES.values() if row.what.startswith(("**public**", "**static**"))]
     assert {row.name for row in marked} >= {"GET /healthz", "GET /favicon.ico", "GET /join", "GET /join/{code}",

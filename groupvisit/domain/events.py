@@ -11,6 +11,8 @@ what); anonymous topics and strategies hide their author from everyone else.
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar, Literal
 
+from .text import readable
+
 Audience = Literal["everyone", "private"]
 
 
@@ -344,8 +346,12 @@ EVENT_TYPES: dict[str, type[Event]] = {
 def event_from_dict(data: dict[str, Any]) -> Event:
     """Rebuild an event stored with `Event.to_dict` (JSON turns tuples into lists)."""
     cls = EVENT_TYPES[data["type"]]
-    values = {f.name: data[f.name] for f in fields(cls)}
-    for name, value in values.items():
-        if isinstance(value, list):
-            values[name] = tuple(value)
-    return cls(**values)
+    return cls(**{f.name: stored_value(data[f.name]) for f in fields(cls)})
+
+
+def stored_value(value: Any) -> Any:
+    """A field as the store holds it, made whole: lists become tuples again, and a lone surrogate in text
+    an older version accepted reads as U+FFFD (the record stays readable and exportable)."""
+    if isinstance(value, list):
+        return tuple(stored_value(item) for item in value)
+    return readable(value) if isinstance(value, str) else value

@@ -12,7 +12,7 @@ from . import commands as c
 from . import events as ev
 from .errors import Refused
 from .phases import Phase
-from .roles import Actor
+from .roles import Actor, Role
 from .state import SessionState
 
 Decider = Callable[[SessionState, Any, Actor, float], list[ev.Event]]
@@ -88,10 +88,20 @@ def wrong_phase(command: c.Command, phase: Phase) -> Refused:
     return Refused(reason, "wrong_phase")
 
 
+def role_refusal(command: c.Command, role: Role) -> Refused | None:
+    """Why `role` may never send `command`, whatever the session's state; None when it may.
+
+    Needs nothing but the two, so the edge can refuse before any lock or database read."""
+    if role in command.roles:
+        return None
+    return Refused(f"a {role.value} cannot {command.name.replace('_', ' ')}", "forbidden")
+
+
 def decide(state: SessionState, command: c.Command, actor: Actor, now: float) -> list[ev.Event]:
     """The events `command` from `actor` causes at time `now`, or `Refused` naming why not."""
-    if actor.role not in command.roles:
-        raise Refused(f"a {actor.role.value} cannot {command.name.replace('_', ' ')}", "forbidden")
+    refusal = role_refusal(command, actor.role)
+    if refusal is not None:
+        raise refusal
     if state.phase is Phase.CLOSED:
         raise Refused("the session has ended", "session_closed")
     if state.phase not in command.phases:

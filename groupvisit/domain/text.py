@@ -6,8 +6,10 @@ import regex
 
 from .errors import Refused
 
-# Characters that show nothing: format controls, zero-width spaces, variation selectors,
-# Hangul fillers (Unicode's Default_Ignorable_Code_Point), and white space of every kind.
+# Characters that show nothing and take no room: format controls, zero-width spaces, variation
+# selectors, Hangul fillers (Unicode's Default_Ignorable_Code_Point).
+IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
+# Those, and white space of every kind: text made only of these shows nothing.
 INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{White_Space}]+")
 # Embedding, override and isolate controls reorder how a line is shown: in a name or a title they
 # could make one text look like another. The browser lays out right-to-left text without them.
@@ -21,6 +23,14 @@ def valid_unicode(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def readable(value: str) -> str:
+    """`value` with any half of a surrogate pair (which an older version could store) shown as U+FFFD,
+    so that what the store holds can always be shown, exported and printed."""
+    if valid_unicode(value):
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def clean_text(value: str, what: str, limit: int, *, required: bool = True, multiline: bool = False) -> str:

@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDiscon
 
 from ..actions import LiveSession, Sessions, UnknownSession, audit_row
 from ..domain.errors import Refused
+from ..domain.rules import role_refusal
 from ..domain.views import View, view_for, visible_event
 from ..hub import Overflowed, Subscription
 from ..settings import Settings
@@ -189,6 +190,10 @@ class LiveScreen:
             await self.command(message)
 
     async def command(self, message: protocol.CommandMessage) -> None:
+        refusal = role_refusal(message.command, self.actor.role)
+        if refusal is not None:  # answered without a lock or a database read: a flood of these delays nobody
+            self.send(protocol.error_frame(message.id, refusal.code, refusal.reason))
+            return
         await self.recheck(active=True)  # a command from a screen whose sign-in just ended is not run
         try:
             accepted = await self.sessions.execute(self.live.state.session_id, message.command, self.actor,

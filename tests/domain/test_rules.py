@@ -8,7 +8,7 @@ from groupvisit.domain import Actor, Phase, Refused, Role, decide
 from groupvisit.domain import commands as c
 from groupvisit.domain.events import EVENT_TYPES
 from groupvisit.domain.phases import OPEN
-from groupvisit.domain.rules import APPLIERS, DECIDERS
+from groupvisit.domain.rules import APPLIERS, DECIDERS, role_refusal
 from sessionkit import FACILITATOR, SAMPLE_COMMANDS, Session, actor_allowed
 
 ROLE_ACTORS = {
@@ -36,6 +36,17 @@ def test_a_role_not_allowed_a_command_is_refused(command_type: type[c.Command], 
     s = Session()
     refused = s.refuse(SAMPLE_COMMANDS[command_type], ROLE_ACTORS[role], code="forbidden")
     assert refused.reason == f"a {role.value} cannot {command_type.name.replace('_', ' ')}"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_role_refusal_needs_only_the_command_and_the_role_and_is_what_decide_refuses_with(role: Role) -> None:
+    """The edge refuses with `role_refusal` before any lock or database read: it must say what `decide` says."""
+    for command_type, command in SAMPLE_COMMANDS.items():
+        refusal = role_refusal(command, role)
+        assert (refusal is None) == (role in command_type.roles), command_type.name
+        if refusal is not None:
+            decided = Session().refuse(command, ROLE_ACTORS[role], code="forbidden")
+            assert (refusal.code, refusal.reason) == (decided.code, decided.reason)
 
 
 @pytest.mark.parametrize(("command", "role"), [

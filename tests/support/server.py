@@ -14,6 +14,7 @@ from groupvisit.app import create_app
 from groupvisit.cli import uvicorn_config
 from groupvisit.clock import Clock
 from groupvisit.settings import Settings
+from groupvisit.store import Store
 
 START_TIMEOUT = 10.0
 
@@ -42,8 +43,9 @@ class Loopback:
 class LiveServer(Loopback):
     """`start()` serves the app on a free port; `stop()` shuts it down as a deploy would; start again to restart."""
 
-    def __init__(self, db_path: Path, clock: Clock, **overrides: Any) -> None:
-        self.db_path, self.clock, self.overrides = db_path, clock, overrides
+    def __init__(self, db_path: Path, clock: Clock, store: Store | None = None, **overrides: Any) -> None:
+        """`store`, when given, is the server's own (a test may watch what it is asked)."""
+        self.db_path, self.clock, self.store, self.overrides = db_path, clock, store, overrides
         self.port = 0
         self.server: uvicorn.Server | None = None
         self.thread: threading.Thread | None = None
@@ -56,7 +58,7 @@ class LiveServer(Loopback):
     def start(self) -> None:
         sock = bound_socket(self.port)
         self.port = sock.getsockname()[1]
-        config = uvicorn_config(create_app(self.settings, clock=self.clock), self.settings, log_level="warning")
+        config = uvicorn_config(create_app(self.settings, store=self.store, clock=self.clock), self.settings, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
         self.thread.start()

@@ -1,8 +1,8 @@
 """Two languages: every participant-facing text has its Spanish, and each page speaks the language chosen.
 
 The catalogue is checked against what Babel extracts with the project's own `babel.cfg` (templates,
-the participant screen's modules, the server's marked messages): a message without Spanish, a fuzzy one, a stale one or a
-translation that lost a placeholder fails here. Two sweeps catch text that was never marked at all.
+the participant screen's modules, the server's marked messages): a message without Spanish, a fuzzy
+one, a stale one or a translation that lost a placeholder fails here. Two sweeps catch text that was never marked at all.
 """
 
 import json

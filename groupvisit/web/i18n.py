@@ -3,7 +3,8 @@
 Participant-facing text is English in the source, marked for gettext: `_()` in the templates,
 `_()` and `ngettext()` in the participant screen's modules (`participant_ui/static/*.js`), `N_()` here.
 `babel.cfg` says where to look; Spanish lives in `participant_ui/locales/es/LC_MESSAGES/messages.po`,
-read with Babel when first needed (no compiled `.mo` to keep in step). To bring the catalogue up to date after changing a text:
+read with Babel when first needed (no compiled `.mo` to keep in step). To bring the catalogue up to
+date after changing a text:
 
     pybabel extract -F babel.cfg --add-location=file -o /tmp/messages.pot .
     pybabel update -i /tmp/messages.pot -d participant_ui/locales -N

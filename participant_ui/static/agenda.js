@@ -2,7 +2,7 @@
 // budget of votes per person.
 import { el, setText, show, syncList } from "/static/common/patch.js";
 import { _, fill, ngettext } from "./i18n.js";
-import { can, clearIfSent, contents, gateForm, send, setAriaDisabled, setDisabled } from "./forms.js";
+import { can, gateForm, send, sendMessage, setAriaDisabled, setDisabled } from "./forms.js";
 
 const $ = (id) => document.getElementById(id);
 let lastVotesLeft = null;
@@ -96,12 +96,8 @@ export function render(view) {
 
 function submitTopic(event) {
   event.preventDefault();
-  const form = event.currentTarget;
-  const sent = contents(form);
   const args = { title: $("topic-title").value, anonymous: $("topic-anonymous").checked };
-  send($("topic-submit"), $("topic-error"), "propose_topic", args).then((ok) => {
-    if (ok) clearIfSent(form, sent);
-  });
+  sendMessage(event.currentTarget, $("topic-submit"), $("topic-error"), "propose_topic", args);
 }
 
 export function wire() {

@@ -61,7 +61,8 @@ export function isDirty(form) {
 
 // What a form holds now, to tell later whether the person changed it after sending it.
 export function contents(form) {
-  return JSON.stringify(Array.from(form.elements, (c) => (c.type === "checkbox" || c.type === "radio" ? c.checked : c.value)));
+  const ticked = (control) => control.type === "checkbox" || control.type === "radio";
+  return JSON.stringify(Array.from(form.elements, (control) => (ticked(control) ? control.checked : control.value)));
 }
 
 // After a form was sent (`sent` is its contents then), the view fills it again, unless the person
@@ -84,13 +85,17 @@ export function setValue(field, value) {
   if (field.dataset.count) updateCount(field);
 }
 
-// After a message was sent from `form`: the form is emptied for the next one, unless the person
-// changed it meanwhile.
-export function clearIfSent(form, sent) {
-  if (contents(form) !== sent) return;
-  form.reset();
-  for (const field of form.querySelectorAll("[data-count]")) updateCount(field);
-  delete form.dataset.dirty;
+// Sends a message typed into `form` (a topic, a strategy). On success the form is emptied for the
+// next one, unless the person changed it while it was being sent (a command waits while the
+// connection is down, and the form stays open to typing).
+export function sendMessage(form, button, errorBox, name, args) {
+  const sent = contents(form);
+  return send(button, errorBox, name, args).then((ok) => {
+    if (!ok || contents(form) !== sent) return;
+    form.reset();
+    for (const field of form.querySelectorAll("[data-count]")) updateCount(field);
+    delete form.dataset.dirty;
+  });
 }
 
 export function checkRadio(form, name, value) {
@@ -124,7 +129,10 @@ export function send(button, errorBox, name, args) {
       button.replaceChildren(...label);
       button.disabled = false;
       live.renderAll(); // re-applies what the view says about this button
-      if (hadFocus && button.isConnected && !button.disabled) button.focus({ preventScroll: true });
+      // Disabling the button dropped focus to the page: give it back, unless the person has
+      // moved on to something else meanwhile.
+      const lost = document.activeElement === null || document.activeElement === document.body;
+      if (hadFocus && lost && button.isConnected && !button.disabled) button.focus({ preventScroll: true });
     });
 }
 

@@ -47,7 +47,8 @@ function setExpanded(name, expanded) {
 
 // Opened by the person's own hand, holding the focus, or holding a form they have typed in.
 function keptOpen(node, focused) {
-  return node.dataset.opened === "true" || node.contains(focused) || node.querySelector("form[data-dirty='true']") !== null;
+  return node.dataset.opened === "true" || node.contains(focused)
+    || node.querySelector("form[data-dirty='true']") !== null;
 }
 
 // Panels are moved in order around the one holding focus, which stays where it is.

@@ -1,7 +1,7 @@
 // The strategy board: share what works for you (named or anonymously), and mark what could help you.
 import { el, setText, show, syncList } from "/static/common/patch.js";
 import { _, fill, ngettext } from "./i18n.js";
-import { can, clearIfSent, contents, gateForm, send, setDisabled } from "./forms.js";
+import { can, gateForm, send, sendMessage, setDisabled } from "./forms.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -56,12 +56,8 @@ export function render(view) {
 
 function submitStrategy(event) {
   event.preventDefault();
-  const form = event.currentTarget;
-  const sent = contents(form);
   const args = { text: $("strategy-text").value, anonymous: $("strategy-anonymous").checked };
-  send($("strategy-submit"), $("strategy-error"), "capture_strategy", args).then((ok) => {
-    if (ok) clearIfSent(form, sent);
-  });
+  sendMessage(event.currentTarget, $("strategy-submit"), $("strategy-error"), "capture_strategy", args);
 }
 
 export function wire() {

@@ -10,7 +10,9 @@ const VISIT_STATUS = {
   in_progress: "In visit",
   completed: "Done",
 };
-const NUMBER_FIELDS = { bp_systolic: "bp-systolic", bp_diastolic: "bp-diastolic", weight: "weight", glucose: "glucose" };
+const NUMBER_FIELDS = {
+  bp_systolic: "bp-systolic", bp_diastolic: "bp-diastolic", weight: "weight", glucose: "glucose",
+};
 
 export function render(view) {
   const closed = view.session.phase === "closed";

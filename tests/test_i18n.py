@@ -1,8 +1,8 @@
 """Two languages: every participant-facing text has its Spanish, and each page speaks the language chosen.
 
 The catalogue is checked against what Babel extracts with the project's own `babel.cfg` (templates,
-participant.js, the server's marked messages): a message without Spanish, a fuzzy one, a stale one or a
-translation that lost a placeholder fails here. Two sweeps catch text that was never marked at all.
+the participant screen's modules, the server's marked messages): a message without Spanish, a fuzzy
+one, a stale one or a translation that lost a placeholder fails here. Two sweeps catch text that was never marked at all.
 """
 
 import json
@@ -24,6 +24,7 @@ from groupvisit.web.templating import make_templates
 from support.clients import send_form
 
 ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = "participant_ui/static/"  # the participant screen's modules
 Message = str | tuple[str, ...]
 
 
@@ -80,8 +81,12 @@ def test_every_participant_message_has_its_spanish() -> None:
     messages = extracted()
     assert len(messages) > 200, "the extraction found far too little: is babel.cfg right?"
     sources = {file for files in messages.values() for file in files}
-    assert {"participant_ui/static/participant.js", "participant_ui/templates/participant.html",
-            "participant_ui/templates/join.html", "groupvisit/web/pages.py"} <= sources
+    assert {"participant_ui/templates/participant.html", "participant_ui/templates/join.html",
+            "groupvisit/web/pages.py"} <= sources
+    # Every module of the participant screen that shows text is extracted.
+    assert {SCRIPTS + name for name in ("participant.js", "refusals.js", "forms.js", "session.js", "checkin.js",
+                                        "agenda.js", "discussion.js", "strategies.js", "goals.js", "wrapup.js",
+                                        "call.js", "tablet.js")} <= sources
     assert catalogue_problems(messages, spanish()) == []
 
 
@@ -91,7 +96,7 @@ def test_the_check_fails_on_a_missing_a_fuzzy_and_a_stale_translation() -> None:
     catalog["Save my goal"].string = ""
     catalog["Keep going"].flags.add("fuzzy")
     catalog.add("A message nobody uses any more", "Un mensaje que ya nadie usa")
-    messages["A brand-new text"] = {"participant_ui/static/participant.js"}
+    messages["A brand-new text"] = {SCRIPTS + "agenda.js"}
     problems = catalogue_problems(messages, catalog)
     assert any("'Save my goal'" in p and "no Spanish" in p for p in problems)
     assert any("'Keep going'" in p and "fuzzy" in p for p in problems)
@@ -103,7 +108,7 @@ def test_the_check_fails_on_a_missing_a_fuzzy_and_a_stale_translation() -> None:
 
 def test_the_script_gets_exactly_the_messages_it_asks_for() -> None:
     wanted = {m[0] if isinstance(m, tuple) else m
-              for m, files in extracted().items() if "participant_ui/static/participant.js" in files}
+              for m, files in extracted().items() if any(file.startswith(SCRIPTS) for file in files)}
     catalogue = i18n.script_catalogue("es")
     assert set(catalogue["messages"]) == wanted
     assert catalogue["messages"]["Connecting…"] == "Conectando…"
@@ -173,8 +178,8 @@ def test_no_participant_page_has_text_left_in_english(template: str, context: di
 
 
 def script_strings() -> list[str]:
-    """Double-quoted literals in participant.js that are not inside `_()` or `ngettext()`."""
-    source = (ROOT / "participant_ui/static/participant.js").read_text()
+    """Double-quoted literals in the participant screen's modules that are not inside `_()` or `ngettext()`."""
+    source = "\n".join(path.read_text() for path in sorted((ROOT / SCRIPTS).glob("*.js")))
     source = re.sub(r"(^|\s)//.*$", "", source, flags=re.MULTILINE)  # comments
     source = re.sub(r'\b(?:_|ngettext)\(\s*"(?:[^"\\]|\\.)*"(?:\s*,\s*"(?:[^"\\]|\\.)*")?', "", source)
     return re.findall(r'"((?:[^"\\]|\\.)*)"', source) + re.findall(r"`((?:[^`\\]|\\.)*)`", source)
@@ -184,7 +189,7 @@ def test_the_script_has_no_unmarked_sentence() -> None:
     # Prose: a capital letter then a small one (a word), or several words ending in punctuation.
     prose = [s for s in script_strings()
              if re.search(r"\b[A-Z][a-z]+\b", s) or re.search(r"[a-z]{2,} [a-z]{2,}.*[.!?:]$", s)]
-    assert prose == [], f"participant.js: mark these with _(): {prose}"
+    assert prose == [], f"{SCRIPTS}*.js: mark these with _(): {prose}"
 
 
 # ---- Pages in the language chosen ---------------------------------------------------------------------

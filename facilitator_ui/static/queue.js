@@ -1,203 +1,201 @@
 // The clinician's queue: who is waiting (in calling order), this clinician's own
 // encounter pinned on top, and the call → start → complete flow of a brief 1:1 visit.
-"use strict";
+import { clockTime } from "/static/common/live.js";
+import { el, setText, show, syncList } from "/static/common/patch.js";
+import { duration, numbersText, run, setDisabled, start } from "./staff.js";
 
-(function () {
-  const { el, clockTime } = window.GV;
-  const { setText, show, syncList, run, setDisabled, duration, numbersText } = window.Staff;
-  const $ = (id) => document.getElementById(id);
+const $ = (id) => document.getElementById(id);
 
-  const { config, channel } = window.Staff.start({ render, tick: render });
-  const me = config.viewer.id;
+const { config, channel } = start({ render, tick: render });
+const me = config.viewer.id;
 
-  // The room is the clinician's, not the session's: keep it across reloads of this page.
-  const ROOM_KEY = "groupvisit-room-" + me;
+// The room is the clinician's, not the session's: keep it across reloads of this page.
+const ROOM_KEY = "groupvisit-room-" + me;
+try {
+  $("room").value = window.localStorage.getItem(ROOM_KEY) || "";
+} catch (blocked) {
+  // Storage can be off (private mode): the field still works for this page.
+}
+$("room").addEventListener("input", () => {
   try {
-    $("room").value = window.localStorage.getItem(ROOM_KEY) || "";
+    window.localStorage.setItem(ROOM_KEY, $("room").value);
   } catch (blocked) {
-    // Storage can be off (private mode): the field still works for this page.
+    // As above: nothing to remember it in.
   }
-  $("room").addEventListener("input", () => {
-    try {
-      window.localStorage.setItem(ROOM_KEY, $("room").value);
-    } catch (blocked) {
-      // As above: nothing to remember it in.
-    }
+});
+
+function send(name, args) {
+  return channel.send(name, args);
+}
+
+function nowSeconds() {
+  return channel.serverNow() / 1000;
+}
+
+function render(view) {
+  const { waiting, active, completed } = view.queue;
+  // Each participant's action plan, if set: part of what a clinician sees before a visit.
+  const goals = new Map(view.people.map((p) => [p.id, p.goal]));
+  const mine = active.filter((e) => e.clinician_id === me);
+  const others = active.filter((e) => e.clinician_id !== me);
+  const closed = view.session.phase === "closed";
+  show($("closed-note"), closed);
+  show($("mine-panel"), !closed || mine.length > 0);
+  renderMine(mine, goals);
+  renderWaiting(waiting, goals, mine[0], closed);
+  renderOthers(others);
+  renderCompleted(completed);
+}
+
+// What every encounter card shows about the person: name, request, numbers and goal.
+function cardParts() {
+  return [
+    el("h3", { class: "who" }),
+    el("p", { class: "request" }, el("span", { class: "label" }, "Wants to talk about: "), el("span", { class: "request-text" })),
+    el("p", { class: "numbers subtle" }),
+    el("p", { class: "goal-line subtle" }),
+  ];
+}
+
+function goalText(goal) {
+  if (!goal) return "";
+  return "Goal: " + [goal.what, goal.how_much, goal.when, goal.how_often].join(", ") +
+    " (confidence " + goal.confidence + "/10)";
+}
+
+function fillCard(card, e, goals) {
+  card.dataset.encounterId = e.encounter_id;
+  card.dataset.status = e.status;
+  setText(card.querySelector(".who"), e.name);
+  setText(card.querySelector(".request-text"), e.request);
+  setText(card.querySelector(".numbers"), numbersText(e.numbers));
+  const goal = goalText(goals.get(e.participant_id));
+  setText(card.querySelector(".goal-line"), goal);
+  show(card.querySelector(".goal-line"), Boolean(goal));
+}
+
+// ---- The clinician's own encounter -------------------------------------------------
+
+function renderMine(mine, goals) {
+  show($("mine-empty"), mine.length === 0);
+  syncList($("mine-list"), mine, (e) => e.encounter_id, makeMineCard, (card, e) => {
+    fillCard(card, e, goals);
+    const called = e.status === "called";
+    const where = e.room ? " to " + e.room : "";
+    setText(card.querySelector(".state"), called
+      ? "Called" + where + " at " + clockTime(e.called_at) + " — " + duration(nowSeconds() - e.called_at) + " ago"
+      : "In progress since " + clockTime(e.started_at) + " — " + duration(nowSeconds() - e.started_at));
+    show(card.querySelector(".called-actions"), called);
+    show(card.querySelector(".complete-form"), !called);
   });
+}
 
-  function send(name, args) {
-    return channel.send(name, args);
-  }
+function makeMineCard(e) {
+  const alertNode = el("p", { class: "error", role: "alert" });
+  const start = el("button", { type: "button", class: "primary", "data-testid": "start-encounter" }, "Start");
+  const notHere = el("button", { type: "button", "data-testid": "not-here" }, "Not here: back in the queue");
+  const noteId = "note-" + e.encounter_id;
+  const note = el("textarea", { id: noteId, class: "note", rows: "3", maxlength: "1000" });
+  const complete = el("button", { type: "submit", class: "primary", "data-testid": "complete-encounter" }, "Complete");
+  const form = el("form", { class: "complete-form" },
+    el("label", { for: noteId }, "Short note (optional)"), note, complete);
 
-  function nowSeconds() {
-    return channel.serverNow() / 1000;
-  }
+  start.addEventListener("click", () => {
+    run(start, alertNode, send("start_encounter", { encounter_id: e.encounter_id }), "Starting…");
+  });
+  notHere.addEventListener("click", () => {
+    run(notHere, alertNode, send("not_here", { encounter_id: e.encounter_id }), "Sending back…");
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(complete, alertNode, send("complete_encounter", { encounter_id: e.encounter_id, note: note.value }),
+      "Completing…");
+  });
+  const [who, ...about] = cardParts();
+  return el("li", { class: "encounter mine-card" },
+    who,
+    el("p", { class: "state" }),
+    ...about,
+    el("div", { class: "button-row called-actions" }, start, notHere),
+    form,
+    alertNode);
+}
 
-  function render(view) {
-    const { waiting, active, completed } = view.queue;
-    // Each participant's action plan, if set: part of what a clinician sees before a visit.
-    const goals = new Map(view.people.map((p) => [p.id, p.goal]));
-    const mine = active.filter((e) => e.clinician_id === me);
-    const others = active.filter((e) => e.clinician_id !== me);
-    const closed = view.session.phase === "closed";
-    show($("closed-note"), closed);
-    show($("mine-panel"), !closed || mine.length > 0);
-    renderMine(mine, goals);
-    renderWaiting(waiting, goals, mine[0], closed);
-    renderOthers(others);
-    renderCompleted(completed);
-  }
+// ---- Waiting -----------------------------------------------------------------------
 
-  // What every encounter card shows about the person: name, request, numbers and goal.
-  function cardParts() {
-    return [
-      el("h3", { class: "who" }),
-      el("p", { class: "request" }, el("span", { class: "label" }, "Wants to talk about: "), el("span", { class: "request-text" })),
-      el("p", { class: "numbers subtle" }),
-      el("p", { class: "goal-line subtle" }),
-    ];
-  }
+function renderWaiting(waiting, goals, busyWith, closed) {
+  setText($("waiting-count"), waiting.length);
+  show($("waiting-empty"), waiting.length === 0);
+  // One encounter at a time: say why Call is off instead of letting the server refuse.
+  show($("busy-note"), Boolean(busyWith) && waiting.length > 0);
+  setText($("busy-note"), busyWith
+    ? "You are with " + busyWith.name + ": complete that encounter or send them back before calling someone else."
+    : "");
+  syncList($("waiting-list"), waiting, (e) => e.encounter_id, makeWaitingCard, (card, e, index) => {
+    fillCard(card, e, goals);
+    setText(card.querySelector(".position"), index + 1);
+    setText(card.querySelector(".waited"), closed ? "Not seen" : "Waiting " + duration(nowSeconds() - e.queued_at));
+    show(card.querySelector(".button-row"), !closed); // nobody can be called once the session has closed
+    setText(card.querySelector(".returns"), e.returns === 0 ? ""
+      : "Back in the queue " + (e.returns === 1 ? "once" : e.returns + " times"));
+    show(card.querySelector(".flag"), e.in_top_topic);
+    const call = card.querySelector("[data-testid=call]");
+    setDisabled(call, Boolean(busyWith));
+    call.setAttribute("aria-label", "Call " + e.name);
+    card.querySelector("[data-testid=skip]").setAttribute("aria-label", "Skip " + e.name + " for now");
+  });
+}
 
-  function goalText(goal) {
-    if (!goal) return "";
-    return "Goal: " + [goal.what, goal.how_much, goal.when, goal.how_often].join(", ") +
-      " (confidence " + goal.confidence + "/10)";
-  }
+function makeWaitingCard(e) {
+  const alertNode = el("p", { class: "error", role: "alert" });
+  const call = el("button", { type: "button", class: "primary", "data-testid": "call", "aria-describedby": "busy-note" },
+    "Call");
+  const skip = el("button", { type: "button", "data-testid": "skip" }, "Skip");
+  call.addEventListener("click", () => {
+    const room = $("room").value.trim();
+    run(call, alertNode, send("call_participant", { encounter_id: e.encounter_id, room }), "Calling…");
+  });
+  skip.addEventListener("click", () => {
+    run(skip, alertNode, send("skip_encounter", { encounter_id: e.encounter_id }), "Skipping…");
+  });
+  const [who, ...about] = cardParts();
+  return el("li", { class: "encounter" },
+    el("div", { class: "card-head" },
+      el("span", { class: "position", "aria-hidden": "true" }), who,
+      el("span", { class: "waited" }), el("span", { class: "returns subtle" })),
+    el("p", { class: "flag" }, el("span", { "aria-hidden": "true" }, "⚑ "),
+      "In their top topic now — consider later"),
+    ...about,
+    el("div", { class: "button-row" }, call, skip),
+    alertNode);
+}
 
-  function fillCard(card, e, goals) {
-    card.dataset.encounterId = e.encounter_id;
-    card.dataset.status = e.status;
-    setText(card.querySelector(".who"), e.name);
-    setText(card.querySelector(".request-text"), e.request);
-    setText(card.querySelector(".numbers"), numbersText(e.numbers));
-    const goal = goalText(goals.get(e.participant_id));
-    setText(card.querySelector(".goal-line"), goal);
-    show(card.querySelector(".goal-line"), Boolean(goal));
-  }
+// ---- Others and completed ----------------------------------------------------------
 
-  // ---- The clinician's own encounter -------------------------------------------------
+function renderOthers(others) {
+  show($("others-empty"), others.length === 0);
+  syncList($("others-list"), others, (e) => e.encounter_id, () => el("li", {}), (row, e) => {
+    row.dataset.encounterId = e.encounter_id;
+    const where = e.room ? ", " + e.room : "";
+    const state = e.status === "called"
+      ? "called at " + clockTime(e.called_at)
+      : "in progress since " + clockTime(e.started_at) + " (" + duration(nowSeconds() - e.started_at) + ")";
+    setText(row, e.name + " — with " + e.clinician_name + where + ": " + state);
+  });
+}
 
-  function renderMine(mine, goals) {
-    show($("mine-empty"), mine.length === 0);
-    syncList($("mine-list"), mine, (e) => e.encounter_id, makeMineCard, (card, e) => {
-      fillCard(card, e, goals);
-      const called = e.status === "called";
-      const where = e.room ? " to " + e.room : "";
-      setText(card.querySelector(".state"), called
-        ? "Called" + where + " at " + clockTime(e.called_at) + " — " + duration(nowSeconds() - e.called_at) + " ago"
-        : "In progress since " + clockTime(e.started_at) + " — " + duration(nowSeconds() - e.started_at));
-      show(card.querySelector(".called-actions"), called);
-      show(card.querySelector(".complete-form"), !called);
-    });
-  }
-
-  function makeMineCard(e) {
-    const alertNode = el("p", { class: "error", role: "alert" });
-    const start = el("button", { type: "button", class: "primary", "data-testid": "start-encounter" }, "Start");
-    const notHere = el("button", { type: "button", "data-testid": "not-here" }, "Not here: back in the queue");
-    const noteId = "note-" + e.encounter_id;
-    const note = el("textarea", { id: noteId, class: "note", rows: "3", maxlength: "1000" });
-    const complete = el("button", { type: "submit", class: "primary", "data-testid": "complete-encounter" }, "Complete");
-    const form = el("form", { class: "complete-form" },
-      el("label", { for: noteId }, "Short note (optional)"), note, complete);
-
-    start.addEventListener("click", () => {
-      run(start, alertNode, send("start_encounter", { encounter_id: e.encounter_id }), "Starting…");
-    });
-    notHere.addEventListener("click", () => {
-      run(notHere, alertNode, send("not_here", { encounter_id: e.encounter_id }), "Sending back…");
-    });
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      run(complete, alertNode, send("complete_encounter", { encounter_id: e.encounter_id, note: note.value }),
-        "Completing…");
-    });
-    const [who, ...about] = cardParts();
-    return el("li", { class: "encounter mine-card" },
-      who,
-      el("p", { class: "state" }),
-      ...about,
-      el("div", { class: "button-row called-actions" }, start, notHere),
-      form,
-      alertNode);
-  }
-
-  // ---- Waiting -----------------------------------------------------------------------
-
-  function renderWaiting(waiting, goals, busyWith, closed) {
-    setText($("waiting-count"), waiting.length);
-    show($("waiting-empty"), waiting.length === 0);
-    // One encounter at a time: say why Call is off instead of letting the server refuse.
-    show($("busy-note"), Boolean(busyWith) && waiting.length > 0);
-    setText($("busy-note"), busyWith
-      ? "You are with " + busyWith.name + ": complete that encounter or send them back before calling someone else."
-      : "");
-    syncList($("waiting-list"), waiting, (e) => e.encounter_id, makeWaitingCard, (card, e, index) => {
-      fillCard(card, e, goals);
-      setText(card.querySelector(".position"), index + 1);
-      setText(card.querySelector(".waited"), closed ? "Not seen" : "Waiting " + duration(nowSeconds() - e.queued_at));
-      show(card.querySelector(".button-row"), !closed); // nobody can be called once the session has closed
-      setText(card.querySelector(".returns"), e.returns === 0 ? ""
-        : "Back in the queue " + (e.returns === 1 ? "once" : e.returns + " times"));
-      show(card.querySelector(".flag"), e.in_top_topic);
-      const call = card.querySelector("[data-testid=call]");
-      setDisabled(call, Boolean(busyWith));
-      call.setAttribute("aria-label", "Call " + e.name);
-      card.querySelector("[data-testid=skip]").setAttribute("aria-label", "Skip " + e.name + " for now");
-    });
-  }
-
-  function makeWaitingCard(e) {
-    const alertNode = el("p", { class: "error", role: "alert" });
-    const call = el("button", { type: "button", class: "primary", "data-testid": "call", "aria-describedby": "busy-note" },
-      "Call");
-    const skip = el("button", { type: "button", "data-testid": "skip" }, "Skip");
-    call.addEventListener("click", () => {
-      const room = $("room").value.trim();
-      run(call, alertNode, send("call_participant", { encounter_id: e.encounter_id, room }), "Calling…");
-    });
-    skip.addEventListener("click", () => {
-      run(skip, alertNode, send("skip_encounter", { encounter_id: e.encounter_id }), "Skipping…");
-    });
-    const [who, ...about] = cardParts();
-    return el("li", { class: "encounter" },
-      el("div", { class: "card-head" },
-        el("span", { class: "position", "aria-hidden": "true" }), who,
-        el("span", { class: "waited" }), el("span", { class: "returns subtle" })),
-      el("p", { class: "flag" }, el("span", { "aria-hidden": "true" }, "⚑ "),
-        "In their top topic now — consider later"),
-      ...about,
-      el("div", { class: "button-row" }, call, skip),
-      alertNode);
-  }
-
-  // ---- Others and completed ----------------------------------------------------------
-
-  function renderOthers(others) {
-    show($("others-empty"), others.length === 0);
-    syncList($("others-list"), others, (e) => e.encounter_id, () => el("li", {}), (row, e) => {
+function renderCompleted(completed) {
+  const latest = [...completed].sort((a, b) => b.ended_at - a.ended_at);
+  setText($("completed-count"), completed.length);
+  show($("completed-empty"), completed.length === 0);
+  syncList($("completed-list"), latest, (e) => e.encounter_id,
+    () => el("li", {}, el("h3", { class: "who" }), el("p", { class: "times" }), el("p", { class: "note-text" })),
+    (row, e) => {
       row.dataset.encounterId = e.encounter_id;
-      const where = e.room ? ", " + e.room : "";
-      const state = e.status === "called"
-        ? "called at " + clockTime(e.called_at)
-        : "in progress since " + clockTime(e.started_at) + " (" + duration(nowSeconds() - e.started_at) + ")";
-      setText(row, e.name + " — with " + e.clinician_name + where + ": " + state);
+      setText(row.querySelector(".who"), e.name);
+      const by = e.clinician_id === me ? "you" : e.clinician_name;
+      setText(row.querySelector(".times"), clockTime(e.started_at) + "–" + clockTime(e.ended_at) + " · " +
+        duration(e.ended_at - e.started_at) + " · with " + by);
+      setText(row.querySelector(".note-text"), e.note ? "Note: " + e.note : "No note");
     });
-  }
-
-  function renderCompleted(completed) {
-    const latest = [...completed].sort((a, b) => b.ended_at - a.ended_at);
-    setText($("completed-count"), completed.length);
-    show($("completed-empty"), completed.length === 0);
-    syncList($("completed-list"), latest, (e) => e.encounter_id,
-      () => el("li", {}, el("h3", { class: "who" }), el("p", { class: "times" }), el("p", { class: "note-text" })),
-      (row, e) => {
-        row.dataset.encounterId = e.encounter_id;
-        setText(row.querySelector(".who"), e.name);
-        const by = e.clinician_id === me ? "you" : e.clinician_name;
-        setText(row.querySelector(".times"), clockTime(e.started_at) + "–" + clockTime(e.ended_at) + " · " +
-          duration(e.ended_at - e.started_at) + " · with " + by);
-        setText(row.querySelector(".note-text"), e.note ? "Note: " + e.note : "No note");
-      });
-  }
-})();
+}

@@ -1,239 +1,176 @@
-// Helpers the three staff screens share: the live connection and its status line,
-// in-place list updates (so focus and typed text survive a re-render), pending
-// buttons, and the clock arithmetic for countdowns and predicted agenda times.
-"use strict";
+// What the three staff screens share: the live connection and its status line (each render
+// patched around the focused element), pending buttons, and the clock arithmetic for
+// countdowns and predicted agenda times.
+import { clockTime, config as pageConfig, connect, countdown } from "/static/common/live.js";
+import { keepFocus, setText } from "/static/common/patch.js";
 
-(function () {
-  const { el } = window.GV;
+const STATUS_TEXT = {
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Connection lost: reconnecting…",
+  refused: "Refused",
+  ended: "Session ended",
+};
 
-  const STATUS_TEXT = {
-    connecting: "Connecting…",
-    live: "Live",
-    reconnecting: "Connection lost: reconnecting…",
-    refused: "Refused",
-    ended: "Session ended",
-  };
-
-  // Connects the page and re-renders it from the whole view on every change; `tick`
-  // runs once a second on the server's clock for countdowns and waiting times.
-  function start({ render, tick }) {
-    const config = window.GV.config();
-    const status = document.getElementById("connection-status");
-    const channel = window.GV.connect({
-      url: config.ws,
-      onView(view) {
-        keepFocus(() => render(view, channel));
-      },
-      onStatus(state, detail) {
-        if (state === "signed_out" && config.sign_in_url) {
-          // The sign-in ended: take the data off the screen at once, and offer to sign in again.
-          const url = new URL(config.sign_in_url, window.location.href);
-          url.searchParams.set("ended", detail || "idle");
-          window.location.replace(url.toString());
-          return;
-        }
-        status.dataset.status = state;
-        // A refusal or an ending comes with the server's own words: they say it best.
-        setText(status, detail ? sentence(detail) : STATUS_TEXT[state]);
-      },
-    });
-    // A refusal is about what was typed: typing again clears it.
-    document.addEventListener("input", (event) => {
-      const form = event.target.closest("form");
-      if (form) for (const alertNode of form.querySelectorAll("[role=alert]")) setText(alertNode, "");
-    });
-    if (tick) {
-      const step = () => {
-        if (channel.view) tick(channel.view, channel);
-        // Wake just after each second of the server clock so every screen flips together.
-        window.setTimeout(step, 1000 - (channel.serverNow() % 1000) + 20);
-      };
-      step();
-    }
-    if (config.idle_seconds) warnBeforeSignOut(config.idle_seconds);
-    return { config, channel };
-  }
-
-  // A minute before an idle sign-out, say so: any touch or key keeps the person signed in.
-  function warnBeforeSignOut(idleSeconds) {
-    const warning = document.getElementById("idle-warning");
-    if (!warning) return;
-    let lastInput = Date.now();
-    for (const kind of ["pointerdown", "keydown", "wheel"]) {
-      document.addEventListener(kind, () => {
-        lastInput = Date.now();
-        warning.hidden = true;
-      }, { passive: true, capture: true });
-    }
-    window.setInterval(() => {
-      const left = Math.round(idleSeconds - (Date.now() - lastInput) / 1000);
-      if (left > 60) return;
-      warning.hidden = false;
-      setText(warning, left > 0
-        ? `No activity for a while: you will be signed out in ${left} seconds. Touch or type anything to stay signed in.`
-        : "Signing out…");
-    }, 1000);
-  }
-
-  // Moving a node in the DOM can blur what is focused inside it: put focus and caret back.
-  function keepFocus(update) {
-    const active = document.activeElement;
-    const caret = active && typeof active.selectionStart === "number"
-      ? [active.selectionStart, active.selectionEnd] : null;
-    update();
-    if (active && active !== document.body && active.isConnected && document.activeElement !== active) {
-      active.focus({ preventScroll: true });
-      if (caret) active.setSelectionRange(caret[0], caret[1]);
-    }
-  }
-
-  // Writing the same text again still replaces the node's children: skip it.
-  function setText(node, text) {
-    const value = text === null || text === undefined ? "" : String(text);
-    if (node.textContent !== value) node.textContent = value;
-  }
-
-  function show(node, visible) {
-    node.hidden = !visible;
-  }
-
-  // Keeps one child per item, keyed, in the items' order: existing children are updated
-  // in place (keeping focus, open <details>, typed text), new ones made, gone ones removed.
-  function syncList(list, items, keyOf, make, update) {
-    const wanted = new Map(items.map((item) => [String(keyOf(item)), item]));
-    const existing = new Map();
-    for (const child of [...list.children]) {
-      if (wanted.has(child.dataset.key)) existing.set(child.dataset.key, child);
-      else child.remove();
-    }
-    let cursor = list.firstElementChild;
-    items.forEach((item, index) => {
-      const key = String(keyOf(item));
-      let node = existing.get(key);
-      if (!node) {
-        node = make(item);
-        node.dataset.key = key;
+// Connects the page and re-renders it from the whole view on every change; `tick`
+// runs once a second on the server's clock for countdowns and waiting times.
+export function start({ render, tick }) {
+  const config = pageConfig();
+  const status = document.getElementById("connection-status");
+  const channel = connect({
+    url: config.ws,
+    onView(view) {
+      keepFocus(() => render(view, channel));
+    },
+    onStatus(state, detail) {
+      if (state === "signed_out" && config.sign_in_url) {
+        // The sign-in ended: take the data off the screen at once, and offer to sign in again.
+        const url = new URL(config.sign_in_url, window.location.href);
+        url.searchParams.set("ended", detail || "idle");
+        window.location.replace(url.toString());
+        return;
       }
-      update(node, item, index);
-      if (node === cursor) {
-        cursor = cursor.nextElementSibling;
-      } else if (node.isConnected && list.moveBefore) {
-        list.moveBefore(node, cursor); // keeps focus and an open <select> where supported
-      } else {
-        list.insertBefore(node, cursor);
-      }
-    });
-  }
-
-  // Replaces a <select>'s options only when they differ, keeping the chosen value.
-  function syncOptions(select, options) {
-    const current = [...select.options].map((o) => o.value + "\u0000" + o.textContent).join("\u0001");
-    const next = options.map((o) => o.value + "\u0000" + o.label).join("\u0001");
-    if (current === next) return;
-    const chosen = select.value;
-    select.replaceChildren(...options.map((o) => el("option", { value: o.value, text: o.label })));
-    if (options.some((o) => o.value === chosen)) select.value = chosen;
-  }
-
-  // Runs a command from a button: the button says it is busy until the server answers,
-  // and a refusal's reason goes to the alert next to it. Resolves true on success.
-  function run(button, alertNode, promise, busyLabel) {
-    button.dataset.label = button.textContent;
-    button.dataset.settledDisabled = "false";
-    button.dataset.pending = "true";
-    button.disabled = true;
-    button.setAttribute("aria-busy", "true");
-    button.textContent = busyLabel || button.textContent + "…";
-    setText(alertNode, "");
-    const settle = () => {
-      delete button.dataset.pending;
-      button.textContent = button.dataset.label;
-      button.disabled = button.dataset.settledDisabled === "true";
-      button.removeAttribute("aria-busy");
+      status.dataset.status = state;
+      // A refusal or an ending comes with the server's own words: they say it best.
+      setText(status, detail ? sentence(detail) : STATUS_TEXT[state]);
+    },
+  });
+  // A refusal is about what was typed: typing again clears it.
+  document.addEventListener("input", (event) => {
+    const form = event.target.closest("form");
+    if (form) for (const alertNode of form.querySelectorAll("[role=alert]")) setText(alertNode, "");
+  });
+  if (tick) {
+    const step = () => {
+      if (channel.view) tick(channel.view, channel);
+      // Wake just after each second of the server clock so every screen flips together.
+      window.setTimeout(step, 1000 - (channel.serverNow() % 1000) + 20);
     };
-    return promise.then(
-      () => {
-        settle();
-        return true;
-      },
-      (error) => {
-        settle();
-        setText(alertNode, sentence(error && error.reason ? error.reason : "something went wrong: please try again"));
-        return false;
-      },
-    );
+    step();
   }
+  if (config.idle_seconds) warnBeforeSignOut(config.idle_seconds);
+  return { config, channel };
+}
 
-  // A pending button keeps its busy state; what a re-render asks for applies once it settles.
-  function setDisabled(button, disabled) {
-    if (button.dataset.pending) button.dataset.settledDisabled = String(disabled);
-    else button.disabled = disabled;
+// A minute before an idle sign-out, say so: any touch or key keeps the person signed in.
+function warnBeforeSignOut(idleSeconds) {
+  const warning = document.getElementById("idle-warning");
+  if (!warning) return;
+  let lastInput = Date.now();
+  for (const kind of ["pointerdown", "keydown", "wheel"]) {
+    document.addEventListener(kind, () => {
+      lastInput = Date.now();
+      warning.hidden = true;
+    }, { passive: true, capture: true });
   }
+  window.setInterval(() => {
+    const left = Math.round(idleSeconds - (Date.now() - lastInput) / 1000);
+    if (left > 60) return;
+    warning.hidden = false;
+    setText(warning, left > 0
+      ? `No activity for a while: you will be signed out in ${left} seconds. Touch or type anything to stay signed in.`
+      : "Signing out…");
+  }, 1000);
+}
 
-  function setLabel(button, text) {
-    if (button.dataset.pending) button.dataset.label = text;
-    else setText(button, text);
-  }
-
-  function capitalise(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-  }
-
-  // Server reasons are clauses ("the title cannot be empty"): show them as sentences.
-  function sentence(text) {
-    const capital = capitalise(String(text).trim());
-    return /[.!?]$/.test(capital) ? capital : capital + ".";
-  }
-
-  function plural(count, one, many) {
-    return count + " " + (count === 1 ? one : many);
-  }
-
-  // "4 min", "under a minute", "1 h 05 min": how long something has been going on.
-  function duration(seconds) {
-    const minutes = Math.floor(Math.max(0, seconds) / 60);
-    if (minutes < 1) return "under a minute";
-    if (minutes < 60) return minutes + " min";
-    return Math.floor(minutes / 60) + " h " + String(minutes % 60).padStart(2, "0") + " min";
-  }
-
-  function numbersText(numbers) {
-    if (!numbers) return "No numbers recorded";
-    const parts = [];
-    if (numbers.bp_systolic !== null) parts.push("BP " + numbers.bp_systolic + "/" + numbers.bp_diastolic);
-    if (numbers.weight !== null) parts.push("Weight " + numbers.weight + " " + numbers.weight_unit);
-    if (numbers.glucose !== null) parts.push("Glucose " + numbers.glucose + " mg/dL");
-    return parts.join(" · ") + " (recorded " + window.GV.clockTime(numbers.at) + ")";
-  }
-
-  // The current topic's clock: milliseconds left and whether the timebox has run out.
-  function topicClock(current, channel) {
-    const left = current.ends_at * 1000 - channel.serverNow();
-    return { left, over: left <= 0, text: window.GV.countdown(left) };
-  }
-
-  function tallyText(vote) {
-    return "Keep going: " + vote.keep_going + " · Move on: " + vote.move_on;
-  }
-
-  // When discussion should end as things stand, against when goal setting is planned.
-  function predictedEndText(end, session) {
-    if (!end) return "";
-    const { clockTime } = window.GV;
-    return "Discussion predicted to end " + clockTime(end) + " · goals planned at " + clockTime(session.goals_at);
-  }
-
-  // "by Ann · on Sleep · could help 3 people": who shared a strategy (if they were named),
-  // its topic unless it is the one under discussion, and how many it could help.
-  function strategyMeta(strategy, currentTopicId) {
-    const meta = [strategy.by ? "by " + strategy.by : "anonymous"];
-    if (strategy.topic_title && strategy.topic_id !== currentTopicId) meta.push("on " + strategy.topic_title);
-    if (strategy.helpful) meta.push("could help " + plural(strategy.helpful, "person", "people"));
-    return meta.join(" · ");
-  }
-
-  window.Staff = {
-    start, setText, show, syncList, syncOptions, run, setDisabled, setLabel, capitalise, plural,
-    duration, numbersText, topicClock, tallyText, predictedEndText, strategyMeta,
+// Runs a command from a button: the button says it is busy until the server answers,
+// and a refusal's reason goes to the alert next to it. Resolves true on success.
+export function run(button, alertNode, promise, busyLabel) {
+  button.dataset.label = button.textContent;
+  button.dataset.settledDisabled = "false";
+  button.dataset.pending = "true";
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  button.textContent = busyLabel || button.textContent + "…";
+  setText(alertNode, "");
+  const settle = () => {
+    delete button.dataset.pending;
+    button.textContent = button.dataset.label;
+    button.disabled = button.dataset.settledDisabled === "true";
+    button.removeAttribute("aria-busy");
   };
-})();
+  return promise.then(
+    () => {
+      settle();
+      return true;
+    },
+    (error) => {
+      settle();
+      setText(alertNode, sentence(error && error.reason ? error.reason : "something went wrong: please try again"));
+      return false;
+    },
+  );
+}
+
+// After a form was sent: empties `field`, unless more was typed into it while it was being sent.
+export function clearIfSent(field, sent) {
+  if (field.value === sent) field.value = "";
+}
+
+// A pending button keeps its busy state; what a re-render asks for applies once it settles.
+export function setDisabled(button, disabled) {
+  if (button.dataset.pending) button.dataset.settledDisabled = String(disabled);
+  else button.disabled = disabled;
+}
+
+export function setLabel(button, text) {
+  if (button.dataset.pending) button.dataset.label = text;
+  else setText(button, text);
+}
+
+export function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// Server reasons are clauses ("the title cannot be empty"): show them as sentences.
+function sentence(text) {
+  const capital = capitalise(String(text).trim());
+  return /[.!?]$/.test(capital) ? capital : capital + ".";
+}
+
+export function plural(count, one, many) {
+  return count + " " + (count === 1 ? one : many);
+}
+
+// "4 min", "under a minute", "1 h 05 min": how long something has been going on.
+export function duration(seconds) {
+  const minutes = Math.floor(Math.max(0, seconds) / 60);
+  if (minutes < 1) return "under a minute";
+  if (minutes < 60) return minutes + " min";
+  return Math.floor(minutes / 60) + " h " + String(minutes % 60).padStart(2, "0") + " min";
+}
+
+export function numbersText(numbers) {
+  if (!numbers) return "No numbers recorded";
+  const parts = [];
+  if (numbers.bp_systolic !== null) parts.push("BP " + numbers.bp_systolic + "/" + numbers.bp_diastolic);
+  if (numbers.weight !== null) parts.push("Weight " + numbers.weight + " " + numbers.weight_unit);
+  if (numbers.glucose !== null) parts.push("Glucose " + numbers.glucose + " mg/dL");
+  return parts.join(" · ") + " (recorded " + clockTime(numbers.at) + ")";
+}
+
+// The current topic's clock: milliseconds left and whether the timebox has run out.
+export function topicClock(current, channel) {
+  const left = current.ends_at * 1000 - channel.serverNow();
+  return { left, over: left <= 0, text: countdown(left) };
+}
+
+export function tallyText(vote) {
+  return "Keep going: " + vote.keep_going + " · Move on: " + vote.move_on;
+}
+
+// When discussion should end as things stand, against when goal setting is planned.
+export function predictedEndText(end, session) {
+  if (!end) return "";
+  return "Discussion predicted to end " + clockTime(end) + " · goals planned at " + clockTime(session.goals_at);
+}
+
+// "by Ann · on Sleep · could help 3 people": who shared a strategy (if they were named),
+// its topic unless it is the one under discussion, and how many it could help.
+export function strategyMeta(strategy, currentTopicId) {
+  const meta = [strategy.by ? "by " + strategy.by : "anonymous"];
+  if (strategy.topic_title && strategy.topic_id !== currentTopicId) meta.push("on " + strategy.topic_title);
+  if (strategy.helpful) meta.push("could help " + plural(strategy.helpful, "person", "people"));
+  return meta.join(" · ");
+}
+

@@ -1,9 +1,10 @@
 """The participant's language: English or Spanish, chosen at join and changeable from their screen.
 
 Participant-facing text is English in the source, marked for gettext: `_()` in the templates,
-`_()` and `ngettext()` in participant.js, `N_()` here. `babel.cfg` says where to look; Spanish lives
-in `participant_ui/locales/es/LC_MESSAGES/messages.po`, read with Babel when first needed (no compiled
-`.mo` to keep in step). To bring the catalogue up to date after changing a text:
+`_()` and `ngettext()` in the participant screen's modules (`participant_ui/static/*.js`), `N_()` here.
+`babel.cfg` says where to look; Spanish lives in `participant_ui/locales/es/LC_MESSAGES/messages.po`,
+read with Babel when first needed (no compiled `.mo` to keep in step). To bring the catalogue up to
+date after changing a text:
 
     pybabel extract -F babel.cfg --add-location=file -o /tmp/messages.pot .
     pybabel update -i /tmp/messages.pot -d participant_ui/locales -N
@@ -11,7 +12,7 @@ in `participant_ui/locales/es/LC_MESSAGES/messages.po`, read with Babel when fir
 then translate what is new or changed; `tests/test_i18n.py` fails until every message has Spanish.
 
 The script gets its texts as JSON in the page (a strict CSP allows no inline script): only the
-messages participant.js asks for, found by the same extractor the catalogue is built with.
+messages its modules ask for, found by the same extractor the catalogue is built with.
 """
 
 import re
@@ -36,7 +37,7 @@ DEFAULT_LANGUAGE = "en"  # the language the source text is written in
 LANGUAGE_COOKIE = "gv_lang"
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600  # not a secret: a shared tablet remembers the last choice
 LOCALES = participant_ui.ROOT / "locales"
-SCRIPT = participant_ui.ROOT / "static" / "participant.js"
+SCRIPTS = participant_ui.ROOT / "static"  # the participant screen's modules, every `*.js` in it
 SCRIPT_KEYWORDS = {"_": None, "ngettext": (1, 2)}
 
 
@@ -136,14 +137,17 @@ def page_language(context: Context) -> str:
 
 @cache
 def script_messages() -> tuple[str | tuple[str, ...], ...]:
-    """Every message participant.js asks for, as the extractor finds them."""
-    found = extract_from_file("javascript", SCRIPT, keywords=SCRIPT_KEYWORDS)
-    return tuple(dict.fromkeys(message for _, message, _, _ in found))
+    """Every message the participant screen's modules ask for, as the extractor finds them (babel.cfg
+    names the same files)."""
+    found = [message for script in sorted(SCRIPTS.glob("*.js"))
+             for _, message, _, _ in extract_from_file("javascript", script, keywords=SCRIPT_KEYWORDS)]
+    return tuple(dict.fromkeys(found))
 
 
 @cache
 def script_catalogue(language: str) -> dict[str, Any]:
-    """What participant.js needs to speak `language`: each message's text, a plural's two forms."""
+    """What the participant screen's modules need to speak `language`: each message's text, a plural's
+    two forms."""
     translated = translations(language)
     messages: dict[str, str | list[str]] = {}
     if language != DEFAULT_LANGUAGE:

@@ -241,3 +241,11 @@ def screenshot_dirs() -> list[Path]:
     for folder in wanted:
         folder.mkdir(parents=True, exist_ok=True)
     return wanted
+
+
+async def add_cookie(context: BrowserContext, base: str, cookie: str) -> None:
+    """Give a browser a credential made elsewhere (`gv_signin=…` from the store, `gv_participant=…` from a
+    join), as if it had signed in or joined itself: a test that opens many screens need not post the
+    sign-in form (and hash a password) for each."""
+    name, value = cookie.split("=", 1)
+    await context.add_cookies([{"name": name, "value": value, "url": base}])

@@ -1,0 +1,61 @@
+// The one-on-one visits at a glance: who is with a clinician, who waits (and how long), who is done;
+// the facilitator can skip someone for now.
+import { clockTime } from "/static/common/live.js";
+import { el, setText, show, syncList } from "/static/common/patch.js";
+import { duration, run } from "../staff.js";
+
+const $ = (id) => document.getElementById(id);
+let channel = null;
+
+export function render(view) {
+  const { waiting, active, completed } = view.queue;
+  setText($("active-count"), active.length);
+  setText($("waiting-count"), waiting.length);
+  setText($("completed-count"), completed.length);
+  syncList($("queue-active"), active, (e) => e.encounter_id, () => el("li", {}), (row, e) => {
+    row.dataset.encounterId = e.encounter_id;
+    const where = e.room ? ", " + e.room : "";
+    const when = e.status === "called" ? "called " + clockTime(e.called_at) : "since " + clockTime(e.started_at);
+    setText(row, e.name + " — with " + e.clinician_name + where + " (" + when + ")");
+  });
+  const closed = view.session.phase === "closed";
+  syncList($("queue-waiting"), waiting, (e) => e.encounter_id, makeWaitingRow, (row, e) => {
+    row.dataset.encounterId = e.encounter_id;
+    row.dataset.closed = String(closed);
+    show(row.querySelector(".skip-button"), !closed);
+    row.dataset.queuedAt = e.queued_at;
+    setText(row.querySelector(".who"), e.name);
+    setText(row.querySelector(".flag"), e.in_top_topic ? "In their top topic now" : "");
+    row.querySelector(".skip-button").setAttribute("aria-label", "Skip " + e.name + " for now");
+  });
+  const done = [...completed].sort((a, b) => b.ended_at - a.ended_at);
+  syncList($("queue-completed"), done, (e) => e.encounter_id, () => el("li", {}), (row, e) => {
+    row.dataset.encounterId = e.encounter_id;
+    setText(row, e.name + " — " + e.clinician_name + ", " + clockTime(e.started_at) + "–" + clockTime(e.ended_at));
+  });
+  tick();
+}
+
+function makeWaitingRow(e) {
+  const alertNode = el("p", { class: "error", role: "alert" });
+  const skip = el("button", { type: "button", class: "skip-button small" }, "Skip");
+  skip.addEventListener("click", () => {
+    run(skip, alertNode, channel.send("skip_encounter", { encounter_id: e.encounter_id }));
+  });
+  return el("li", {},
+    el("span", { class: "who" }), " ", el("span", { class: "waited subtle" }), " ",
+    el("span", { class: "flag" }), skip, alertNode);
+}
+
+// Every second: how long each person has waited.
+export function tick() {
+  const now = channel.serverNow() / 1000;
+  for (const row of $("queue-waiting").children) {
+    setText(row.querySelector(".waited"), row.dataset.closed === "true" ? "not seen"
+      : "waiting " + duration(now - Number(row.dataset.queuedAt)));
+  }
+}
+
+export function wire(liveChannel) {
+  channel = liveChannel;
+}

@@ -1,0 +1,65 @@
+// The strategy board: share what works for you (named or anonymously), and mark what could help you.
+import { el, setText, show, syncList } from "/static/common/patch.js";
+import { _, fill, ngettext } from "./i18n.js";
+import { can, gateForm, send, sendMessage, setDisabled } from "./forms.js";
+
+const $ = (id) => document.getElementById(id);
+
+function createStrategy(strategy) {
+  const row = el("li", { class: "strategy", "data-strategy-id": strategy.id, "data-testid": "strategy" });
+  const refs = {
+    text: el("p", { class: "strategy-text" }),
+    meta: el("p", { class: "strategy-meta" }),
+    helpful: el("p", { class: "strategy-helpful" }),
+    error: el("p", { class: "error", role: "alert" }),
+  };
+  refs.button = el("button", {
+    type: "button", class: "btn btn-secondary helpful-button", "data-strategy-id": strategy.id,
+    "data-testid": "mark-helpful", onclick: () => markHelpful(refs.button, strategy.id, refs.error),
+  });
+  row.append(refs.text, refs.meta, el("div", { class: "strategy-actions" }, refs.button, refs.helpful), refs.error);
+  row.refs = refs;
+  return row;
+}
+
+function markHelpful(button, strategyId, errorBox) {
+  if (button.getAttribute("aria-pressed") === "true") return; // once only: it stays marked
+  send(button, errorBox, "mark_helpful", { strategy_id: strategyId });
+}
+
+function strategyByline(strategy) {
+  const who = strategy.mine ? _("Shared by you")
+    : strategy.by ? fill(_("Shared by %(name)s"), { name: strategy.by }) : _("Shared anonymously");
+  return strategy.topic_title ? who + " · " + fill(_("Topic: %(topic)s"), { topic: strategy.topic_title }) : who;
+}
+
+export function render(view) {
+  gateForm($("strategy-form"), can(view, "capture_strategy"));
+  const newestFirst = view.strategies.slice().sort((a, b) => b.at - a.at);
+  syncList($("strategy-list"), newestFirst, (s) => s.id, createStrategy, (row, strategy) => {
+    const refs = row.refs;
+    setText(refs.text, strategy.text);
+    setText(refs.meta, strategyByline(strategy));
+    setText(refs.helpful, strategy.helpful
+      ? fill(ngettext("%(count)s person thinks this could help them", "%(count)s people think this could help them",
+        strategy.helpful), { count: strategy.helpful })
+      : "");
+    show(refs.button, !strategy.mine);
+    if (!refs.button.dataset.pending) {
+      setText(refs.button, strategy.marked ? "✓ " + _("Marked: could help me") : _("This could help me"));
+    }
+    refs.button.setAttribute("aria-pressed", String(strategy.marked));
+    setDisabled(refs.button, !can(view, "mark_helpful"));
+  });
+  show($("strategy-empty"), view.strategies.length === 0);
+}
+
+function submitStrategy(event) {
+  event.preventDefault();
+  const args = { text: $("strategy-text").value, anonymous: $("strategy-anonymous").checked };
+  sendMessage(event.currentTarget, $("strategy-submit"), $("strategy-error"), "capture_strategy", args);
+}
+
+export function wire() {
+  $("strategy-form").addEventListener("submit", submitStrategy);
+}

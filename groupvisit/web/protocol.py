@@ -12,7 +12,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from ..domain.commands import COMMAND_TYPES, Command
 
 CLIENT_MESSAGE_TYPES = ("command", "snapshot_request", "activity")
-SERVER_MESSAGE_TYPES = ("snapshot", "event", "ack", "error")
+SERVER_MESSAGE_TYPES = ("snapshot", "event", "ack", "error", "presence")
 COMMAND_ID_LIMIT = 64
 
 
@@ -144,3 +144,8 @@ def ack_frame(command_id: str, seq: int, duplicate: bool = False) -> dict[str, A
 
 def error_frame(command_id: str | None, code: str, reason: str) -> dict[str, Any]:
     return {"type": "error", "id": command_id, "code": code, "reason": reason}
+
+
+def presence_frame(connected: list[str]) -> dict[str, Any]:
+    """For staff screens: the participants with a screen open now (not part of the log or the view)."""
+    return {"type": "presence", "connected": connected}

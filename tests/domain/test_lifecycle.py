@@ -52,7 +52,7 @@ def test_open_phase_refuses_closing_and_unknown_phases(phase: str) -> None:
 def test_close_session_is_refused_while_an_encounter_is_active() -> None:
     s = Session()
     encounter_id = s.request_visit(s.join("Ann"))
-    s.run(c.CallParticipant(encounter_id), clinician())
+    s.run(c.CallParticipant(encounter_id, "Room 1"), clinician())
     refused = s.refuse(c.CloseSession(), code="encounter_open")
     assert "Dr 1" in refused.reason and "Ann" in refused.reason
     s.run(c.StartEncounter(encounter_id), clinician())
@@ -61,10 +61,13 @@ def test_close_session_is_refused_while_an_encounter_is_active() -> None:
     assert s.run(c.CloseSession()) == [SessionClosed(s.now)]
 
 
-def test_close_session_is_allowed_with_participants_still_waiting() -> None:
+def test_close_session_with_participants_still_waiting_needs_confirming() -> None:
     s = Session()
     s.request_visit(s.join("Ann"))
-    s.run(c.CloseSession())
+    s.request_visit(s.join("Bob"))
+    refused = s.refuse(c.CloseSession(), code="needs_confirmation")
+    assert "Ann, Bob" in refused.reason and "not seen" in refused.reason
+    s.run(c.CloseSession(confirm=True))
     assert s.state.phase is Phase.CLOSED and s.state.closed_at == s.now
 
 

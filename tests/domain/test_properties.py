@@ -186,7 +186,7 @@ class QueueMachine(SessionMachine):
 
     @rule(doctor=clinicians, n=picks, encounter_id=encounter_ids)
     def call(self, doctor: Actor, n: int, encounter_id: str) -> None:
-        self.s.attempt(c.CallParticipant(pick(self.s.encounters("waiting"), n, encounter_id)), doctor)
+        self.s.attempt(c.CallParticipant(pick(self.s.encounters("waiting"), n, encounter_id), "Room 1"), doctor)
 
     @rule(n=picks)
     def start(self, n: int) -> None:
@@ -307,7 +307,7 @@ def facilitator_move(s: CheckedSession, n: int) -> None:
 def queue_move(s: CheckedSession, doctor: Actor, n: int) -> None:
     """A clinician calls someone waiting, or moves on an encounter of theirs."""
     if n % 4 == 0:
-        s.attempt(c.CallParticipant(pick(s.encounters("waiting"), n, "e1")), doctor)
+        s.attempt(c.CallParticipant(pick(s.encounters("waiting"), n, "e1"), "Room 1"), doctor)
     else:
         kind, status = [(c.StartEncounter, "called"), (c.CompleteEncounter, "in_progress"),
                         (c.NotHere, "called")][n % 4 - 1]

@@ -40,7 +40,7 @@ def test_a_role_not_allowed_a_command_is_refused(command_type: type[c.Command], 
 
 @pytest.mark.parametrize(("command", "role"), [
     (c.OpenPhase("agenda"), Role.PARTICIPANT),
-    (c.CallParticipant("e1"), Role.FACILITATOR),
+    (c.CallParticipant("e1", "Room 1"), Role.FACILITATOR),
     (c.ProposeTopic("Sleep"), Role.CLINICIAN),
     (c.CastVote("t1"), Role.FACILITATOR),
 ])
@@ -114,8 +114,8 @@ def busy_session(until: Phase) -> Session:
     sleep, food = s.propose("Sleep", by=ann), s.propose("Food", by=bob, anonymous=True)
     s.vote(ann, sleep, times=2)
     s.vote(bob, food)
-    s.run(c.CallParticipant("e1"), ROLE_ACTORS[Role.CLINICIAN])
-    s.run(c.CallParticipant("e2"), Actor(Role.CLINICIAN, "c2", "Dr 2"))
+    s.run(c.CallParticipant("e1", "Room 1"), ROLE_ACTORS[Role.CLINICIAN])
+    s.run(c.CallParticipant("e2", "Room 1"), Actor(Role.CLINICIAN, "c2", "Dr 2"))
     s.run(c.StartEncounter("e2"), Actor(Role.CLINICIAN, "c2", "Dr 2"))
     if until.rank >= Phase.DISCUSSION.rank:
         s.open(Phase.DISCUSSION)
@@ -136,7 +136,7 @@ EVERY_KIND_OF_COMMAND: list[c.Command] = [
     c.Join("Eve"), c.Join("ann"), c.RequestVisit("more"), c.RecordNumbers(glucose=99),
     c.MergeTopics("t2", "t1"), c.HideTopic("t2"), c.RetractVote("t1"), c.CastVote("t2"), c.SetVoteBudget(1),
     c.RoomVote("move_on"), c.MarkHelpful("s1"), c.CaptureStrategy("Tip", participant_id="p3"),
-    c.CallParticipant("e3"), c.StartEncounter("e1"), c.CompleteEncounter("e2", "ok"), c.NotHere("e1"),
+    c.CallParticipant("e3", "Room 1"), c.StartEncounter("e1"), c.CompleteEncounter("e2", "ok"), c.NotHere("e1"),
     c.SkipEncounter("e4"), c.ShareGoal(False), c.OpenPhase("wrap_up"), c.OpenPhase("discussion"),
 ]
 

@@ -37,8 +37,8 @@ class RenameParticipant(Command):
 
     name = "rename_participant"
     roles = FACILITATOR
-    participant_id: str
     display_name: str
+    participant_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ class MarkParticipant(Command):
 
     name = "mark_participant"
     roles = FACILITATOR
-    participant_id: str
     status: str
+    participant_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ WHAT = {"present": "present", "left": "left", "mistake": "checked in by mistake"
 
 
 def participant(state: SessionState, participant_id: str) -> Participant:
+    require(bool(participant_id), "say which participant this is for (participant_id)", "invalid")
     found = state.participants.get(participant_id)
     if found is None:
         raise Refused(f"there is no participant {participant_id!r} in this session", "not_found")

@@ -129,8 +129,8 @@ def keys_in(value: Any) -> set[str]:
 # One valid-looking instance of every command type, for tests that sweep them all.
 SAMPLE_COMMANDS: dict[type[c.Command], c.Command] = {
     c.Join: c.Join("Ann"),
-    c.RenameParticipant: c.RenameParticipant("p1", "Ann B."),
-    c.MarkParticipant: c.MarkParticipant("p1", "left"),
+    c.RenameParticipant: c.RenameParticipant("Ann B.", "p1"),
+    c.MarkParticipant: c.MarkParticipant("left", "p1"),
     c.OpenPhase: c.OpenPhase("agenda"),
     c.SetVoteBudget: c.SetVoteBudget(3),
     c.RecordNumbers: c.RecordNumbers(bp_systolic=128, bp_diastolic=82, participant_id="p1"),

@@ -92,3 +92,32 @@ def test_a_closed_session_replays_closed() -> None:
     s.open(Phase.WRAP_UP)
     s.run(c.CloseSession())
     assert replay(s.log).phase is Phase.CLOSED
+
+
+def test_opening_goals_with_agenda_topics_left_needs_confirming_and_names_them() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    s.propose("Sleep")
+    s.propose("Food")
+    s.propose("Feet")
+    s.open(Phase.DISCUSSION)  # Sleep is being discussed; Food and Feet wait
+    refused = s.refuse(c.OpenPhase("goals"), code="needs_confirmation")
+    assert "“Food”, “Feet”" in refused.reason and "Sleep" not in refused.reason
+    s.run(c.OpenPhase("goals", confirm=True))
+    assert s.state.phase is Phase.GOALS
+
+
+def test_skipping_the_agenda_altogether_names_the_proposed_topics() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    s.propose("Sleep")
+    assert "“Sleep”" in s.refuse(c.OpenPhase("wrap_up"), code="needs_confirmation").reason
+
+
+def test_moving_on_with_nothing_left_to_discuss_needs_no_confirmation() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    s.propose("Sleep")
+    s.open(Phase.DISCUSSION)
+    s.run(c.OpenPhase("goals"))  # only the current topic: it ends, nothing is skipped
+    s.run(c.CloseSession())  # nobody waiting

@@ -151,3 +151,11 @@ def test_requests_made_at_the_same_instant_keep_the_order_they_were_made_in() ->
     people = s.join_all(*(f"Person {n}" for n in range(1, 13)))
     ids = [s.request_visit(who) for who in people]
     assert waiting_order(s) == ids
+
+
+def test_a_call_always_says_where_to_go() -> None:
+    s = Session()
+    ann = s.request_visit(s.join("Ann"))
+    refused = s.refuse(c.CallParticipant(ann), DR1, code="invalid")
+    assert "room" in refused.reason
+    s.refuse(c.CallParticipant(ann, " \u200b "), DR1, code="invalid")

@@ -164,7 +164,7 @@ async def test_typed_markup_and_templates_show_as_text_on_every_screen(clinic: C
             await shows_literally(console, f"{NAME_A} — {STAFF_NAME}, ")
 
             # Goals: A shares a hostile plan with the group.
-            await facilitator.send("open_phase", phase="goals")
+            await facilitator.send("open_phase", phase="goals", confirm=True)
             await a.send("set_goal", **GOAL, confidence=8, shared=True)
             await shows_literally(projector, *GOAL.values())
             await shows_literally(tablet, *GOAL.values())

@@ -24,7 +24,7 @@ from support.clients import join
 from support.process import RecordingSocket
 
 LIVE = 10_000  # ms
-IDLE = 5 * 60  # seconds: the default `tablet_idle_minutes`
+IDLE = 30 * 60  # seconds: the default `tablet_idle_minutes`
 WARNING = 60  # seconds: the question comes this long before the tablet forgets
 ACCESS_CHECK = 2.0  # seconds: the default `access_check_seconds`, how often an open socket is checked
 TABLET = {"width": 800, "height": 1280, "has_touch": True}

@@ -38,8 +38,10 @@ def open_phase(state: SessionState, cmd: OpenPhase, actor: Actor, now: float) ->
 
 def skipped_topics(state: SessionState) -> list[str]:
     """The titles of the topics moving on to goals leaves undiscussed: the agenda's pending ones
-    or, before the agenda is fixed, every open topic."""
-    if state.phase.rank >= Phase.DISCUSSION.rank:
+    or, before the agenda is fixed, every open topic (none once past discussion: that was confirmed)."""
+    if state.phase.rank > Phase.DISCUSSION.rank:
+        return []
+    if state.phase is Phase.DISCUSSION:
         return [state.topics[item.topic_id].title for item in state.agenda if item.status == "pending"]
     return [t.title for t in ranked(state)]
 

@@ -121,3 +121,13 @@ def test_moving_on_with_nothing_left_to_discuss_needs_no_confirmation() -> None:
     s.open(Phase.DISCUSSION)
     s.run(c.OpenPhase("goals"))  # only the current topic: it ends, nothing is skipped
     s.run(c.CloseSession())  # nobody waiting
+
+
+def test_skipping_is_confirmed_once_not_again_at_wrap_up() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    s.propose("Sleep")
+    s.propose("Food")
+    s.open(Phase.DISCUSSION)
+    s.run(c.OpenPhase("goals", confirm=True))
+    s.run(c.OpenPhase("wrap_up"))

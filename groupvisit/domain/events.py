@@ -255,9 +255,11 @@ class StrategyCaptured(Event):
 
 @dataclass(frozen=True)
 class StrategyEdited(Event):
-    """The facilitator reworded strategy `strategy_id` to `text`."""
+    """The facilitator reworded strategy `strategy_id` to `text`. Staff only: the others get the new wording in
+    their strategies view section, so that rewording a hidden strategy reaches no one else."""
 
     type = "strategy_edited"
+    audience = "private"
     strategy_id: str
     text: str
 

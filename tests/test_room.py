@@ -232,3 +232,13 @@ async def test_closing_wipes_shared_tablets_and_own_phones_keep_the_ended_sessio
         assert (await client.get(f"/p/{clinic.session_id}", headers={"Cookie": tablet_cookie})).status_code == 403
     for screen in (phone, facilitator):
         await screen.close()
+
+
+@pytest.mark.asyncio
+async def test_the_let_back_in_page_speaks_the_patients_language_and_lists_no_names(clinic: Clinic) -> None:
+    await join(clinic.server.http, clinic.join_code, "Maria")
+    async with httpx.AsyncClient(base_url=clinic.server.http) as client:
+        page = await client.get("/join/back?lang=es")
+        assert page.status_code == 200 and "Volver a entrar" in page.text and "Maria" not in page.text
+        wrong = await send_form(client, "/join/back", {"code": "WRONG123", "language": "es"}, page="/join/back")
+    assert wrong.status_code == 404 and "Pida uno nuevo al facilitador" in wrong.text and "Maria" not in wrong.text

@@ -6,7 +6,7 @@ lock; the database's sequence check catches a writer in another process.
 """
 
 import asyncio
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from .clock import Clock
@@ -27,6 +27,27 @@ class LiveSession:
     state: SessionState = field(default_factory=SessionState)
     recent: deque[Stored] = field(default_factory=lambda: deque(maxlen=RECENT_LIMIT))
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Participant screens open in this process, by participant, and the staff screens to tell when that changes.
+    screens: Counter[str] = field(default_factory=Counter)
+    presence_watchers: set[asyncio.Event] = field(default_factory=set)
+
+    def connected(self) -> list[str]:
+        """The participants with a screen open now, in check-in order."""
+        return [pid for pid in self.state.participants if self.screens[pid] > 0]
+
+    def screen_opened(self, participant_id: str) -> None:
+        self.screens[participant_id] += 1
+        self.presence_changed()
+
+    def screen_closed(self, participant_id: str) -> None:
+        self.screens[participant_id] -= 1
+        if self.screens[participant_id] <= 0:
+            del self.screens[participant_id]
+        self.presence_changed()
+
+    def presence_changed(self) -> None:
+        for watcher in self.presence_watchers:
+            watcher.set()
 
     def fold(self, stored: list[Stored]) -> None:
         """Apply events from the log in order. One already applied is skipped: a catch-up read

@@ -21,7 +21,7 @@ from .hub import Hub, hub_for
 from .settings import Settings
 from .store import Limit, Store
 from .accounts import SignIns
-from .web import export, pages, sign_in_pages
+from .web import back_in, export, pages, sign_in_pages
 from .web.sign_in_pages import SignInLimits
 from .web.guard import Guard
 from .web.headers import SecurityHeaders
@@ -42,12 +42,15 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/favicon.ico", pages.no_icon),
         Route("/join", pages.join_page, methods=["GET"]),
         Route("/join", pages.join_submit, methods=["POST"]),
+        Route("/join/back", back_in.form_page, methods=["GET"]),  # before /join/{code}: "back" is no code
+        Route("/join/back", back_in.submit, methods=["POST"]),
         Route("/join/{code}", pages.join_page, methods=["GET"]),
         Route("/login", sign_in_pages.login_page, methods=["GET"]),
         Route("/login", sign_in_pages.login_submit, methods=["POST"]),
         Route("/logout", sign_in_pages.logout, methods=["POST"]),
         Route("/staff", sign_in_pages.staff_home, methods=["GET"]),
         Route("/sessions/{session_id}/display-link", sign_in_pages.display_link, methods=["POST"]),
+        Route("/sessions/{session_id}/back-in", back_in.issue, methods=["POST"]),
         Route("/sessions/{session_id}/summary.csv", export.chart_summary_csv, methods=["GET"]),
         Route("/sessions/{session_id}/join-qr.svg", pages.join_qr),
         Route("/p/{session_id}", pages.screen_page(PARTICIPANT)),

@@ -30,7 +30,9 @@ class Settings:
     abuse_limit: int = 20  # bad messages within a minute before the connection is closed
     staff_idle_minutes: float = 15.0  # a staff sign-in without activity for this long ends
     staff_limit_hours: float = 12.0  # and every staff sign-in ends after this long, active or not
-    tablet_idle_minutes: float = 5.0  # a shared clinic tablet forgets its participant after this long untouched
+    # A shared clinic tablet forgets its participant after this long untouched (and at Done, and at close):
+    # listening to the discussion without a touch for a quarter of an hour is normal in a 2-hour visit.
+    tablet_idle_minutes: float = 30.0
     access_check_seconds: float = 2.0  # how often an open screen's credential is checked again
     test_ack_delay: float = 0.0  # a test hook: a pause between committing a command and acknowledging it
 

@@ -158,7 +158,7 @@ async def test_a_phone_passes_axe_and_fits_at_every_step_of_a_session(clinic: Cl
             await expect(page.locator("#announce-alert")).to_have_text("")
 
             # Goals: a plan with low confidence, chosen by its words and face; the nudge to make it easier.
-            await facilitator.send("open_phase", phase="goals")
+            await facilitator.send("open_phase", phase="goals", confirm=True)
             await rosa.send("set_goal", what="Caminar" if language == "es" else "Walk", how_much="20 min",
                             when="7 pm", how_often="3x", confidence=8, shared=True)
             await page.locator("#goal-what").fill("Caminar" if language == "es" else "Walk")
@@ -185,7 +185,7 @@ async def test_a_phone_passes_axe_and_fits_at_every_step_of_a_session(clinic: Cl
             await expect(page.locator("#evaluation-form")).to_be_visible(timeout=LIVE)
             await check_participant_screen(phone, language, "wrap-up")
 
-            await facilitator.send("close_session")
+            await facilitator.send("close_session", confirm=True)
             await expect(page.locator("#ended-banner")).to_be_visible(timeout=LIVE)
             await check_participant_screen(phone, language, "ended")
 

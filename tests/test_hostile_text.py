@@ -164,7 +164,7 @@ async def test_typed_markup_and_templates_show_as_text_on_every_screen(clinic: C
             await shows_literally(console, f"{NAME_A} — {STAFF_NAME}, ")
 
             # Goals: A shares a hostile plan with the group.
-            await facilitator.send("open_phase", phase="goals")
+            await facilitator.send("open_phase", phase="goals", confirm=True)
             await a.send("set_goal", **GOAL, confidence=8, shared=True)
             await shows_literally(projector, *GOAL.values())
             await shows_literally(tablet, *GOAL.values())
@@ -230,7 +230,7 @@ async def test_the_chart_summary_writes_typed_text_as_text_and_never_as_a_formul
     await people[HTML_NAME].send("request_visit", text=HTML_REQUEST)
     doctor = await ScreenClient(f"{clinic.server.ws}/queue/{clinic.session_id}/ws", minus_cookie).connect()
     first = next(e["encounter_id"] for e in doctor.view["queue"]["waiting"] if e["name"] == FORMULAS["name"])
-    await doctor.send("call_participant", encounter_id=first)
+    await doctor.send("call_participant", encounter_id=first, room="Room 1")
     await doctor.send("start_encounter", encounter_id=first)
     await doctor.send("complete_encounter", encounter_id=first, note=FORMULAS["note"])
     facilitator = await ScreenClient(clinic.link("console")).connect()

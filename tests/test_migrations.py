@@ -124,7 +124,7 @@ async def test_a_database_from_before_migrations_is_upgraded_with_everything_in_
 
     upgraded = groupvisit("db", "upgrade", "--db", str(old))
     assert upgraded.returncode == 0, upgraded.stderr
-    assert f"marked as revision {BASELINE}" in upgraded.stdout and "upgraded to revision 0002" in upgraded.stdout
+    assert f"marked as revision {BASELINE}" in upgraded.stdout and "upgraded to revision 0003" in upgraded.stdout
     assert schema_differences(old) == [] and commands_key(old) == ["session_id", "sender", "command_id"]
     for table in BASELINE_TABLES:
         assert rows(old, table) == rows(written, table), f"{table} changed in the upgrade"
@@ -201,7 +201,7 @@ def test_the_demo_upgrades_its_own_database(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     before_migrations(db)
     with running("demo", "--port", "0", "--db", str(db)) as lines:
-        assert any("upgraded to revision 0002" in line for line in lines), lines
+        assert any("upgraded to revision 0003" in line for line in lines), lines
     assert schema_differences(db) == []
 
 

@@ -193,7 +193,7 @@ async def test_the_projector_never_receives_clinical_data_and_no_participant_get
 
     # Goals: Maria's and Aisha's private, John's shared with the group.
     clinic.clock.advance(20 * MINUTE)
-    await facilitator.send("open_phase", phase="goals")
+    await facilitator.send("open_phase", phase="goals", confirm=True)
     await maria.send("set_goal", **MARIA.goal, confidence=8)
     await john.send("set_goal", **SHARED_GOAL, confidence=9, shared=True)
     await aisha.send("set_goal", **AISHA.goal, confidence=5)
@@ -206,7 +206,7 @@ async def test_the_projector_never_receives_clinical_data_and_no_participant_get
     for person in PEOPLE:
         await screens[person.name].send("give_evaluation", rating=4, helped=person.evaluation)
     await wall.look("wrap_up")
-    ack = await facilitator.send("close_session")
+    ack = await facilitator.send("close_session", confirm=True)
     await wall.live.wait_seq(ack["seq"])
     await wall.look("closed")
     await asyncio.gather(*(screen.wait_seq(ack["seq"]) for screen in screens.values()))

@@ -274,7 +274,8 @@ def test_error_frame_carries_id_code_and_reason() -> None:
 
 def test_frame_builders_make_exactly_the_server_message_types() -> None:
     frames = [protocol.snapshot_frame(1, 0.0, {}), protocol.event_frame(1, 0.0, None, {}),
-              protocol.ack_frame("c", 1), protocol.error_frame(None, "invalid_json", "x")]
+              protocol.ack_frame("c", 1), protocol.error_frame(None, "invalid_json", "x"),
+              protocol.presence_frame(["p1"])]
     assert [f["type"] for f in frames] == list(protocol.SERVER_MESSAGE_TYPES)
 
 

@@ -159,6 +159,7 @@ def test_server_frame_examples_have_exactly_the_keys_the_builders_send() -> None
         "event": protocol.event_frame(1, 0.0, None, {}),
         "ack": protocol.ack_frame("c1", 1),
         "error": protocol.error_frame(None, "invalid_json", "reason"),
+        "presence": protocol.presence_frame(["p1"]),
     }
     assert set(built) == set(protocol.SERVER_MESSAGE_TYPES), "a frame builder is missing from this test"
     mismatched = {name: sorted(set(example(section("Server frames", 3, name))) ^ set(frame))

@@ -24,7 +24,9 @@ from starlette.staticfiles import StaticFiles
 from conftest import Clinic
 from groupvisit.app import routes
 from groupvisit.domain.commands import COMMAND_TYPES
+from groupvisit.domain.events import ParticipantJoined
 from groupvisit.domain.roles import STAFF
+from groupvisit.store.tables import AuditRow
 from support.accounts import PASSWORD, signed_in_team
 from support.clients import form_token, join
 from support.process import RecordingSocket
@@ -177,6 +179,8 @@ class Walker:
             "participant": participant, "projector": None, "anonymous": None}
         self.projector_key = clinic.projector_key
         self.joined = 0
+        self.back_in_participant = ""  # whom the let-back-in rows are about (not the walker's own participant)
+        self.back_codes: list[str] = []  # a fresh let-back-in code for them before each POST /join/back
         self.static_files = {name: first_file(route) for name, route in code_routes().items()
                              if isinstance(route, Mount)}
 
@@ -200,6 +204,8 @@ class Walker:
             "/login": lambda: {"username": "priya", "password": PASSWORD},
             "/logout": dict,
             "/sessions/{session_id}/display-link": lambda: {"action": "new"},
+            "/sessions/{session_id}/back-in": lambda: {"participant_id": self.back_in_participant},
+            "/join/back": lambda: {"code": self.back_codes.pop()},
             "/p/{session_id}/done": dict,
         }
         assert path in forms, f"the walk has no valid form for POST {path}: add one"
@@ -239,6 +245,18 @@ def first_file(mount: Route | WebSocketRoute | Mount) -> str:
     return files[0]
 
 
+def last_joined(stored: list[tuple[int, Any]]) -> str:
+    return [event.participant_id for _, event in stored if isinstance(event, ParticipantJoined)][-1]
+
+
+async def back_in_code(clinic: Clinic, participant_id: str) -> str:
+    """A let-back-in code, as the console would ask for; each works once."""
+    now = clinic.clock.now()
+    return await clinic.store.let_back_in_code(clinic.session_id, participant_id, "walker", now, now + 600, AuditRow(
+        session_id=clinic.session_id, at=now, role="facilitator", actor_id="walker", actor_name="Walker", device="",
+        action="changed", what="issued a let-back-in code", subject=participant_id))
+
+
 def expected(cell: Cell, walker: Walker) -> str:
     if cell.redirect:
         return f"{cell.redirect} → {walker.fill(cell.location)}"
@@ -270,11 +288,15 @@ async def test_every_route_answers_every_role_as_the_table_says(clinic: Clinic) 
         csrf = form_token((await http.get("/login")).text)
         http.cookies.clear()
         walker = Walker(clinic, http, participant, csrf)
+        await join(clinic.server.http, clinic.join_code, "Walk-in Wendy")
+        walker.back_in_participant = last_joined(await clinic.store.events(clinic.session_id))
         wrong: list[str] = []
         for name, row in ROUTES.items():
             method, path = name.split(" ", 1)
             cookies = await walker.fresh() if name in ("POST /logout", "POST /p/{session_id}/done") else walker.cookies
             for role, cell in row.cells.items():
+                if name == "POST /join/back":  # each code works once (and a new one replaces the last)
+                    walker.back_codes.append(await back_in_code(clinic, walker.back_in_participant))
                 before = await fingerprint(clinic)
                 if method == "WS":
                     status = await walker.handshake(path, role)
@@ -299,7 +321,7 @@ VALUES: dict[str, Any] = {
     "topic_id": "t1", "into_topic_id": "t2", "choice": "keep_going", "strategy_id": "s1", "encounter_id": "e1",
     "room": "Room 2", "note": "Feet checked", "bp_systolic": 128, "bp_diastolic": 82, "what": "Walk",
     "how_much": "20 minutes", "when": "after dinner", "how_often": "5 days a week", "confidence": 8, "shared": True,
-    "rating": 4,
+    "rating": 4, "status": "left",
 }
 
 

@@ -186,7 +186,7 @@ async def test_a_whole_session_with_twelve_participants_survives_a_restart(clini
 
     # Goals: one plan with low confidence, two shared with the group.
     c.clock.advance(5 * MINUTE)
-    await facilitator.send("open_phase", phase="goals")
+    await facilitator.send("open_phase", phase="goals", confirm=True)
     for n, person in enumerate(people):
         await person.send("set_goal", what=f"{'shared' if n in (1, 2) else 'private'} goal {n}: walk", how_much="20 minutes", when="after lunch",
                           how_often="5 days a week", confidence=5 if n == 0 else 8, shared=n in (1, 2))

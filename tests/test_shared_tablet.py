@@ -20,11 +20,11 @@ from playwright.async_api import Page, expect
 
 from conftest import Clinic
 from support.browser import Screen, axe_problems, chromium, open_screen
-from support.clients import join
+from support.clients import join, send_form
 from support.process import RecordingSocket
 
 LIVE = 10_000  # ms
-IDLE = 5 * 60  # seconds: the default `tablet_idle_minutes`
+IDLE = 30 * 60  # seconds: the default `tablet_idle_minutes`
 WARNING = 60  # seconds: the question comes this long before the tablet forgets
 ACCESS_CHECK = 2.0  # seconds: the default `access_check_seconds`, how often an open socket is checked
 TABLET = {"width": 800, "height": 1280, "has_touch": True}
@@ -271,3 +271,50 @@ async def test_done_wipes_the_device(clinic: Clinic) -> None:
         await wiped(clinic, phone, token, "/join")
         await back_shows_nothing(clinic, phone)
         assert phone.problems == [] and phone.dialogs == []
+
+
+async def let_back_in_code(clinic: Clinic, participant_id: str) -> str:
+    """What the facilitator's console asks for: a one-time code to let `participant_id` back in."""
+    async with httpx.AsyncClient(base_url=clinic.server.http) as client:
+        response = await send_form(client, f"/sessions/{clinic.session_id}/back-in",
+                                   {"participant_id": participant_id}, cookie=clinic.cookie("alex"))
+    found = re.search(r'id="back-in-code"[^>]*>([A-Z0-9]+)<', response.text)
+    assert response.status_code == 200 and found, response.text
+    return found[1]
+
+
+@pytest.mark.asyncio
+async def test_a_patient_the_tablet_forgot_gets_back_in_with_the_facilitators_code(clinic: Clinic) -> None:
+    async with chromium() as browser:
+        tablet = await open_screen(browser, "tablet", **TABLET)
+        page = tablet.page
+        token = await join_here(clinic, tablet, tablet=True)
+        await ask_for_the_doctor(page)
+        await idle(clinic, tablet, IDLE - WARNING + 1)
+        await idle(clinic, tablet, WARNING)
+        await wiped(clinic, tablet, token, "/join?tablet=1")
+
+        # The join page lists nobody; the facilitator's code, typed in small letters, brings Maria back.
+        code = await let_back_in_code(clinic, "p1")
+        await page.locator("#back-link").click()
+        await expect(page).to_have_url(f"{clinic.server.http}/join/back?tablet=1")
+        await page.locator("#back-code").fill(code.lower())
+        await page.locator("#back-submit").click()
+        await expect(page.locator("#welcome")).to_have_text(f"Welcome, {NAME}", timeout=LIVE)
+        await expect(page.locator("#visit-text")).to_have_value(REQUEST)  # her place in the queue, still waiting
+        assert (await config_of(page))["idle_seconds"] == IDLE  # still a shared tablet
+        assert tablet.problems == [] and tablet.dialogs == []
+
+
+@pytest.mark.asyncio
+async def test_closing_the_session_wipes_a_shared_tablet_back_to_the_join_page(clinic: Clinic) -> None:
+    async with chromium() as browser:
+        tablet = await open_screen(browser, "tablet", **TABLET)
+        token = await join_here(clinic, tablet, tablet=True)
+        await ask_for_the_doctor(tablet.page)
+        async with websockets.connect(clinic.link("console").url, compression=None,
+                                      additional_headers={"Cookie": clinic.cookie("alex")}) as console:
+            await console.send(json.dumps({"type": "command", "id": "close", "name": "close_session",
+                                           "args": {"confirm": True}}))
+            await wiped(clinic, tablet, token, "/join?tablet=1")
+        assert tablet.problems == [] and tablet.dialogs == []

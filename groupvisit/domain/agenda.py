@@ -4,6 +4,7 @@ from .commands import CastVote, EditTopic, HideTopic, MergeTopics, ProposeTopic,
 from .errors import Refused, require
 from .events import (AgendaFixed, Event, TopicEdited, TopicHidden, TopicProposed, TopicsMerged,
                      VoteBudgetSet, VoteCast, VoteRetracted)
+from .identity import require_checked_in
 from .roles import Actor, Role
 from .state import AgendaItem, SessionState, Topic
 from .text import clean_text, in_range
@@ -46,7 +47,7 @@ def propose_topic(state: SessionState, cmd: ProposeTopic, actor: Actor, now: flo
     title = clean_text(cmd.title, "a topic title", TITLE_LIMIT)
     proposer = actor.id if actor.role is Role.PARTICIPANT else ""
     if actor.role is Role.PARTICIPANT:
-        require(proposer in state.participants, "check in first", "not_checked_in")
+        require_checked_in(state, actor)
     require(len(state.topics) < MAX_TOPICS, f"the board is full ({MAX_TOPICS} topics)", "limit")
     refuse_duplicate(state, title)
     return [TopicProposed(f"t{len(state.topics) + 1}", title, proposer, cmd.anonymous and bool(proposer), now)]
@@ -72,7 +73,7 @@ def merge_topics(state: SessionState, cmd: MergeTopics, actor: Actor, now: float
 
 
 def cast_vote(state: SessionState, cmd: CastVote, actor: Actor, now: float) -> list[Event]:
-    require(actor.id in state.participants, "check in first", "not_checked_in")
+    require_checked_in(state, actor)
     open_topic(state, cmd.topic_id)
     require(state.votes_used(actor.id) < state.vote_budget, "no votes left: take one back to vote again", "no_votes_left")
     return [VoteCast(cmd.topic_id, actor.id)]

@@ -23,7 +23,7 @@ def join(state: SessionState, cmd: Join, actor: Actor, now: float) -> list[Event
 
 def refuse_look_alike(state: SessionState, name: str, except_id: str = "") -> None:
     """A clinician calling a name must never find two people who look like it."""
-    names = {p.id: p.name for p in state.participants.values()}
+    names = {p.id: p.name for p in state.took_part()}  # a name checked in by mistake is free again
     other = look_alike_of(name, names, except_id)
     if other is not None:
         raise Refused(f"someone has already checked in as {names[other]}, which looks the same as {name}: "
@@ -51,6 +51,8 @@ def record_numbers(state: SessionState, cmd: RecordNumbers, actor: Actor, now: f
 
 def request_visit(state: SessionState, cmd: RequestVisit, actor: Actor, now: float) -> list[Event]:
     pid = subject_of(state, actor, cmd.participant_id)
+    person = state.participants[pid]
+    require(person.status == "present", f"{person.name} has left: mark them present first", "conflict")
     text = clean_text(cmd.text, "what you'd like to talk about", REQUEST_LIMIT, multiline=True)
     current = state.open_encounter(pid)
     if current is None:

@@ -32,12 +32,34 @@ class Join(Command):
 
 
 @dataclass(frozen=True)
+class RenameParticipant(Command):
+    """Correct `participant_id`'s display name (a typo, a look-alike)."""
+
+    name = "rename_participant"
+    roles = FACILITATOR
+    display_name: str
+    participant_id: str = ""
+
+
+@dataclass(frozen=True)
+class MarkParticipant(Command):
+    """Mark `participant_id` as `status`: left (went home early), mistake (checked in by mistake) or present."""
+
+    name = "mark_participant"
+    roles = FACILITATOR
+    status: str
+    participant_id: str = ""
+
+
+@dataclass(frozen=True)
 class OpenPhase(Command):
-    """Move the room forward to `phase` (agenda, discussion, goals or wrap_up)."""
+    """Move the room forward to `phase` (agenda, discussion, goals or wrap_up); skipping agenda topics
+    needs `confirm`."""
 
     name = "open_phase"
     roles = FACILITATOR
     phase: str
+    confirm: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +188,24 @@ class CaptureStrategy(Command):
 
 
 @dataclass(frozen=True)
+class EditStrategy(Command):
+    name = "edit_strategy"
+    roles = FACILITATOR
+    strategy_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class HideStrategy(Command):
+    """Take a strategy off the wall (`hidden`), or put it back (`hidden` false)."""
+
+    name = "hide_strategy"
+    roles = FACILITATOR
+    strategy_id: str
+    hidden: bool = True
+
+
+@dataclass(frozen=True)
 class MarkHelpful(Command):
     """"This could help me", once per strategy."""
 
@@ -219,10 +259,11 @@ class SkipEncounter(Command):
 
 @dataclass(frozen=True)
 class SetGoal(Command):
-    """One action plan: what, how much, when, how often, and confidence 0-10."""
+    """One action plan: what, how much, when, how often, and confidence 0-10; the facilitator names the
+    `participant_id` of someone without a device."""
 
     name = "set_goal"
-    roles = PARTICIPANT
+    roles = frozenset({Role.PARTICIPANT, Role.FACILITATOR})
     phases = GOAL_SETTING
     what: str
     how_much: str
@@ -230,6 +271,7 @@ class SetGoal(Command):
     how_often: str
     confidence: int
     shared: bool = False
+    participant_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -243,25 +285,29 @@ class ShareGoal(Command):
 @dataclass(frozen=True)
 class GiveEvaluation(Command):
     name = "give_evaluation"
-    roles = PARTICIPANT
+    roles = frozenset({Role.PARTICIPANT, Role.FACILITATOR})
     phases = frozenset({Phase.WRAP_UP})
     rating: int
     helped: str = ""
     change: str = ""
+    participant_id: str = ""
 
 
 @dataclass(frozen=True)
 class CloseSession(Command):
+    """End the session; with people still waiting in the queue, only with `confirm`."""
+
     name = "close_session"
     roles = FACILITATOR
+    confirm: bool = False
 
 
 COMMAND_TYPES: dict[str, type[Command]] = {
     cls.name: cls
     for cls in (
-        Join, OpenPhase, SetVoteBudget, RecordNumbers, RequestVisit, ProposeTopic, EditTopic,
+        Join, RenameParticipant, MarkParticipant, OpenPhase, SetVoteBudget, RecordNumbers, RequestVisit, ProposeTopic, EditTopic,
         HideTopic, MergeTopics, CastVote, RetractVote, NextTopic, ExtendTopic, RoomVote,
-        CaptureStrategy, MarkHelpful, CallParticipant, StartEncounter, CompleteEncounter,
+        CaptureStrategy, EditStrategy, HideStrategy, MarkHelpful, CallParticipant, StartEncounter, CompleteEncounter,
         NotHere, SkipEncounter, SetGoal, ShareGoal, GiveEvaluation, CloseSession,
     )
 }

@@ -3,6 +3,7 @@
 from .commands import ExtendTopic, NextTopic, RoomVote
 from .errors import Refused, require
 from .events import Event, RoomVoted, TopicEnded, TopicExtended, TopicStarted
+from .identity import require_checked_in
 from .roles import Actor
 from .state import AgendaItem, SessionState
 
@@ -43,7 +44,7 @@ def extend_topic(state: SessionState, cmd: ExtendTopic, actor: Actor, now: float
 
 def room_vote(state: SessionState, cmd: RoomVote, actor: Actor, now: float) -> list[Event]:
     require(cmd.choice in CHOICES, f"choice must be one of {', '.join(CHOICES)}", "invalid")
-    require(actor.id in state.participants, "check in first", "not_checked_in")
+    require_checked_in(state, actor)
     item = current(state)
     assert item.ends_at is not None
     require(now >= item.ends_at, "the time for this topic has not run out yet", "too_early")

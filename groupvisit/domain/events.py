@@ -72,6 +72,40 @@ class ParticipantJoined(Event):
 
 
 @dataclass(frozen=True)
+class ParticipantRenamed(Event):
+    """The facilitator corrected `participant_id`'s display name to `display_name` (a typo, a look-alike)."""
+
+    type = "participant_renamed"
+    participant_id: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class ParticipantMarked(Event):
+    """The facilitator marked `participant_id` as `status` at `at`: present (here), left (went home early: took
+    part, not here now) or mistake (checked in by mistake: counted nowhere, their votes on open topics freed)."""
+
+    type = "participant_marked"
+    audience = "private"
+    participant_id: str
+    status: str
+    at: float
+
+
+@dataclass(frozen=True)
+class EncounterWithdrawn(Event):
+    """Waiting encounter `encounter_id` of `participant_id` left the queue at `at`, not seen: `reason` is left or
+    mistake (how the participant was marked)."""
+
+    type = "encounter_withdrawn"
+    audience = "private"
+    encounter_id: str
+    participant_id: str
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True)
 class NumbersRecorded(Event):
     """Self-monitoring numbers for `participant_id`, entered by `recorded_by` (an actor id)."""
 
@@ -222,6 +256,26 @@ class StrategyCaptured(Event):
 
 
 @dataclass(frozen=True)
+class StrategyEdited(Event):
+    """The facilitator reworded strategy `strategy_id` to `text`. Staff only: the others get the new wording in
+    their strategies view section, so that rewording a hidden strategy reaches no one else."""
+
+    type = "strategy_edited"
+    audience = "private"
+    strategy_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class StrategyHidden(Event):
+    """The facilitator hid strategy `strategy_id` from the wall and the participants (`hidden`), or showed it again."""
+
+    type = "strategy_hidden"
+    strategy_id: str
+    hidden: bool
+
+
+@dataclass(frozen=True)
 class StrategyMarkedHelpful(Event):
     """`participant_id` marked `strategy_id` "this could help me"."""
 
@@ -273,7 +327,8 @@ class EncounterCompleted(Event):
 
 @dataclass(frozen=True)
 class ReturnedToQueue(Event):
-    """Encounter `encounter_id` went back to the end of the queue: `reason` is not_here (was called) or skipped (was waiting)."""
+    """Encounter `encounter_id` went back to the end of the queue: `reason` is not_here (was called), skipped (was waiting) or
+    present_again (it had been withdrawn and its participant was marked present again)."""
 
     type = "returned_to_queue"
     audience = "private"
@@ -334,7 +389,8 @@ class SessionClosed(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
-        SessionScheduled, PhaseOpened, VoteBudgetSet, ParticipantJoined, NumbersRecorded,
+        SessionScheduled, PhaseOpened, VoteBudgetSet, ParticipantJoined, ParticipantRenamed, ParticipantMarked,
+        EncounterWithdrawn, NumbersRecorded, StrategyEdited, StrategyHidden,
         VisitRequested, TopicProposed, TopicEdited, TopicHidden, TopicsMerged, VoteCast,
         VoteRetracted, AgendaFixed, TopicStarted, TopicExtended, TopicEnded, RoomVoted,
         StrategyCaptured, StrategyMarkedHelpful, ParticipantCalled, EncounterStarted,

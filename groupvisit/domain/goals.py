@@ -3,6 +3,7 @@
 from .commands import SetGoal, ShareGoal
 from .errors import require
 from .events import Event, GoalSet, GoalShared
+from .identity import subject_of
 from .roles import Actor
 from .state import Goal, SessionState
 from .text import clean_text, in_range
@@ -13,9 +14,9 @@ REWORK_BELOW = 7  # below this confidence, action planning suggests making the p
 
 
 def set_goal(state: SessionState, cmd: SetGoal, actor: Actor, now: float) -> list[Event]:
-    require(actor.id in state.participants, "check in first", "not_checked_in")
+    pid = subject_of(state, actor, cmd.participant_id)  # the facilitator's, for a walk-in without a device
     in_range(cmd.confidence, "confidence", 0, 10)
-    return [GoalSet(actor.id, clean_text(cmd.what, "what you will do", WHAT_LIMIT),
+    return [GoalSet(pid, clean_text(cmd.what, "what you will do", WHAT_LIMIT),
                     clean_text(cmd.how_much, "how much", PART_LIMIT), clean_text(cmd.when, "when", PART_LIMIT),
                     clean_text(cmd.how_often, "how often", PART_LIMIT), cmd.confidence, cmd.shared, now)]
 

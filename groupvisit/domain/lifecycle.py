@@ -1,11 +1,12 @@
 """A session's life: scheduled, its phases opened in order, then closed for good."""
 
-from .agenda import fix_agenda
+from .agenda import fix_agenda, ranked
 from .commands import CloseSession, OpenPhase
 from .discussion import end_current
 from .errors import Refused, require
 from .events import Event, PhaseOpened, SessionClosed, SessionScheduled, TopicStarted
 from .phases import Phase
+from .views import queue_order
 from .roles import Actor
 from .state import SessionState
 
@@ -20,6 +21,11 @@ def open_phase(state: SessionState, cmd: OpenPhase, actor: Actor, now: float) ->
     require(target.rank > state.phase.rank,
             f"the session is already in {state.phase.label}: phases only move forward", "wrong_phase")
     require(target in OPENABLE, f"{target.label} cannot be opened: use close_session to end the session", "invalid")
+    skipped = skipped_topics(state) if target.rank >= Phase.GOALS.rank else []
+    if skipped and not cmd.confirm:
+        raise Refused(f"{len(skipped)} {'topic has' if len(skipped) == 1 else 'topics have'} not been discussed: "
+                      f"{titles(skipped)}. Opening {target.label} skips {'it' if len(skipped) == 1 else 'them'}: "
+                      "send it again with confirm to go ahead", "needs_confirmation")
     events: list[Event] = end_current(state, now)
     if target is Phase.DISCUSSION:
         agenda = fix_agenda(state, now)
@@ -30,12 +36,31 @@ def open_phase(state: SessionState, cmd: OpenPhase, actor: Actor, now: float) ->
     return events
 
 
+def skipped_topics(state: SessionState) -> list[str]:
+    """The titles of the topics moving on to goals leaves undiscussed: the agenda's pending ones
+    or, before the agenda is fixed, every open topic (none once past discussion: that was confirmed)."""
+    if state.phase.rank > Phase.DISCUSSION.rank:
+        return []
+    if state.phase is Phase.DISCUSSION:
+        return [state.topics[item.topic_id].title for item in state.agenda if item.status == "pending"]
+    return [t.title for t in ranked(state)]
+
+
+def titles(texts: list[str]) -> str:
+    return ", ".join(f"“{text}”" for text in texts)
+
+
 def close_session(state: SessionState, cmd: CloseSession, actor: Actor, now: float) -> list[Event]:
     busy = next((e for e in state.encounters.values() if e.active), None)
     if busy is not None:
         who = state.participants[busy.participant_id].name
         raise Refused(f"{busy.clinician_name} still has an encounter with {who} open: "
                       "complete it or send them back to the queue first", "encounter_open")
+    waiting = [state.participants[e.participant_id].name for e in queue_order(state)]
+    if waiting and not cmd.confirm:
+        raise Refused(f"{len(waiting)} still {'waits' if len(waiting) == 1 else 'wait'} for a one-on-one: "
+                      f"{', '.join(waiting)}. Closing records them as not seen: send it again with confirm to "
+                      "go ahead", "needs_confirmation")
     return [*end_current(state, now), SessionClosed(now)]
 
 

@@ -37,7 +37,8 @@ def mine(state: SessionState, enc: Encounter, actor: Actor, status: str, doing: 
 
 def call_participant(state: SessionState, cmd: CallParticipant, actor: Actor, now: float) -> list[Event]:
     enc = encounter(state, cmd.encounter_id)
-    room = clean_text(cmd.room, "a room", ROOM_LIMIT, required=False)
+    # A call always says where to go: the participant's screen shows the room.
+    room = clean_text(cmd.room, "the room to come to", ROOM_LIMIT)
     if enc.active:
         who = "you have" if enc.clinician_id == actor.id else f"{enc.clinician_name} has"
         raise Refused(f"{who} already called {name_of(state, enc)}", "already_called")
@@ -94,5 +95,5 @@ def apply_completed(state: SessionState, e: EncounterCompleted) -> None:
 def apply_returned(state: SessionState, e: ReturnedToQueue) -> None:
     enc = state.encounters[e.encounter_id]
     enc.status, enc.queued_at, enc.returns = "waiting", e.at, enc.returns + 1
-    enc.clinician_id = enc.clinician_name = enc.room = ""
+    enc.clinician_id = enc.clinician_name = enc.room = enc.withdrawn_reason = ""
     enc.called_at = None

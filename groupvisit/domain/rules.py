@@ -7,7 +7,7 @@ is given; `apply` folds one event into a state (in place, for speed) and returns
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import agenda, checkin, discussion, evaluation, goals, lifecycle, queue, strategies
+from . import agenda, checkin, discussion, evaluation, goals, lifecycle, queue, roster, strategies
 from . import commands as c
 from . import events as ev
 from .errors import Refused
@@ -20,6 +20,8 @@ Applier = Callable[[SessionState, Any], None]
 
 DECIDERS: dict[type[c.Command], Decider] = {
     c.Join: checkin.join,
+    c.RenameParticipant: roster.rename_participant,
+    c.MarkParticipant: roster.mark_participant,
     c.RecordNumbers: checkin.record_numbers,
     c.RequestVisit: checkin.request_visit,
     c.OpenPhase: lifecycle.open_phase,
@@ -35,6 +37,8 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.ExtendTopic: discussion.extend_topic,
     c.RoomVote: discussion.room_vote,
     c.CaptureStrategy: strategies.capture_strategy,
+    c.EditStrategy: strategies.edit_strategy,
+    c.HideStrategy: strategies.hide_strategy,
     c.MarkHelpful: strategies.mark_helpful,
     c.CallParticipant: queue.call_participant,
     c.StartEncounter: queue.start_encounter,
@@ -51,6 +55,9 @@ APPLIERS: dict[type[ev.Event], Applier] = {
     ev.PhaseOpened: lifecycle.apply_phase_opened,
     ev.SessionClosed: lifecycle.apply_closed,
     ev.ParticipantJoined: checkin.apply_joined,
+    ev.ParticipantRenamed: roster.apply_renamed,
+    ev.ParticipantMarked: roster.apply_marked,
+    ev.EncounterWithdrawn: roster.apply_withdrawn,
     ev.NumbersRecorded: checkin.apply_numbers,
     ev.VisitRequested: checkin.apply_visit_requested,
     ev.VoteBudgetSet: agenda.apply_budget,
@@ -66,6 +73,8 @@ APPLIERS: dict[type[ev.Event], Applier] = {
     ev.TopicEnded: discussion.apply_ended,
     ev.RoomVoted: discussion.apply_room_voted,
     ev.StrategyCaptured: strategies.apply_captured,
+    ev.StrategyEdited: strategies.apply_edited,
+    ev.StrategyHidden: strategies.apply_hidden,
     ev.StrategyMarkedHelpful: strategies.apply_marked_helpful,
     ev.ParticipantCalled: queue.apply_called,
     ev.EncounterStarted: queue.apply_started,

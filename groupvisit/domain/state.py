@@ -21,6 +21,11 @@ class Participant:
     name: str
     joined_at: float
     numbers: Numbers | None = None
+    status: str = "present"  # present | left (went home early) | mistake (checked in by mistake)
+
+    @property
+    def took_part(self) -> bool:
+        return self.status != "mistake"
 
 
 @dataclass
@@ -61,6 +66,7 @@ class Strategy:
     captured_by: str
     at: float
     helpful: set[str] = field(default_factory=set)
+    hidden: bool = False
 
 
 @dataclass
@@ -70,7 +76,7 @@ class Encounter:
     request: str
     requested_at: float
     queued_at: float
-    status: str = "waiting"  # waiting | called | in_progress | completed
+    status: str = "waiting"  # waiting | called | in_progress | completed | withdrawn (left the queue, not seen)
     clinician_id: str = ""
     clinician_name: str = ""
     room: str = ""
@@ -79,6 +85,7 @@ class Encounter:
     ended_at: float | None = None
     note: str = ""
     returns: int = 0
+    withdrawn_reason: str = ""  # left | mistake, when withdrawn
 
     @property
     def active(self) -> bool:
@@ -86,7 +93,7 @@ class Encounter:
 
     @property
     def open(self) -> bool:
-        return self.status != "completed"
+        return self.status not in ("completed", "withdrawn")
 
 
 @dataclass
@@ -136,6 +143,14 @@ class SessionState:
     def goals_at(self) -> float:
         """When the goals phase is planned to start: discussion must fit before it."""
         return self.ends_at - (self.goals_minutes + self.wrapup_minutes) * 60
+
+    def took_part(self) -> list[Participant]:
+        """Everyone who really came: all but those checked in by mistake."""
+        return [p for p in self.participants.values() if p.took_part]
+
+    def here(self) -> list[Participant]:
+        """Those in the room now: not gone home early, not checked in by mistake."""
+        return [p for p in self.participants.values() if p.status == "present"]
 
     def votes_used(self, participant_id: str) -> int:
         return sum(t.votes.get(participant_id, 0) for t in self.topics.values() if t.status == "open")

@@ -1,9 +1,9 @@
 """The strategy board: what peers shared that worked for them, and who it could help."""
 
-from .commands import CaptureStrategy, MarkHelpful
+from .commands import CaptureStrategy, EditStrategy, HideStrategy, MarkHelpful
 from .errors import Refused, require
-from .events import Event, StrategyCaptured, StrategyMarkedHelpful
-from .identity import subject_of
+from .events import Event, StrategyCaptured, StrategyEdited, StrategyHidden, StrategyMarkedHelpful
+from .identity import require_checked_in, subject_of
 from .roles import Actor, Role
 from .state import SessionState, Strategy
 from .text import clean_text
@@ -21,11 +21,31 @@ def capture_strategy(state: SessionState, cmd: CaptureStrategy, actor: Actor, no
                              cmd.anonymous or not author, actor.id, now)]
 
 
-def mark_helpful(state: SessionState, cmd: MarkHelpful, actor: Actor, now: float) -> list[Event]:
-    require(actor.id in state.participants, "check in first", "not_checked_in")
-    strategy = state.strategies.get(cmd.strategy_id)
+def strategy_of(state: SessionState, strategy_id: str) -> Strategy:
+    strategy = state.strategies.get(strategy_id)
     if strategy is None:
-        raise Refused(f"there is no strategy {cmd.strategy_id!r}", "not_found")
+        raise Refused(f"there is no strategy {strategy_id!r}", "not_found")
+    return strategy
+
+
+def edit_strategy(state: SessionState, cmd: EditStrategy, actor: Actor, now: float) -> list[Event]:
+    strategy = strategy_of(state, cmd.strategy_id)
+    text = clean_text(cmd.text, "a strategy", TEXT_LIMIT)
+    require(text != strategy.text, "the strategy already says that", "conflict")
+    return [StrategyEdited(strategy.id, text)]
+
+
+def hide_strategy(state: SessionState, cmd: HideStrategy, actor: Actor, now: float) -> list[Event]:
+    strategy = strategy_of(state, cmd.strategy_id)
+    require(strategy.hidden != cmd.hidden, f"the strategy is already {'hidden' if cmd.hidden else 'shown'}",
+            "conflict")
+    return [StrategyHidden(strategy.id, cmd.hidden)]
+
+
+def mark_helpful(state: SessionState, cmd: MarkHelpful, actor: Actor, now: float) -> list[Event]:
+    require_checked_in(state, actor)
+    strategy = strategy_of(state, cmd.strategy_id)
+    require(not strategy.hidden, f"there is no strategy {cmd.strategy_id!r}", "not_found")  # hidden is gone for them
     require(actor.id not in strategy.helpful, "you have already marked this strategy", "conflict")
     return [StrategyMarkedHelpful(cmd.strategy_id, actor.id)]
 
@@ -37,3 +57,11 @@ def apply_captured(state: SessionState, e: StrategyCaptured) -> None:
 
 def apply_marked_helpful(state: SessionState, e: StrategyMarkedHelpful) -> None:
     state.strategies[e.strategy_id].helpful.add(e.participant_id)
+
+
+def apply_edited(state: SessionState, e: StrategyEdited) -> None:
+    state.strategies[e.strategy_id].text = e.text
+
+
+def apply_hidden(state: SessionState, e: StrategyHidden) -> None:
+    state.strategies[e.strategy_id].hidden = e.hidden

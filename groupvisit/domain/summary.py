@@ -2,7 +2,7 @@
 
 import time
 
-from .state import SessionState
+from .state import Encounter, SessionState
 
 COLUMNS = ("participant", "checked_in", "blood_pressure", "weight", "glucose", "visit_request", "encounter",
            "clinician", "encounter_start", "encounter_end", "encounter_note", "strategies_liked", "goal",
@@ -13,10 +13,16 @@ def local_time(at: float | None) -> str:
     return "" if at is None else time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
 
 
+def encounter_status(encounter: Encounter) -> str:
+    if encounter.status == "withdrawn":
+        return f"not seen: {encounter.withdrawn_reason}"
+    return encounter.status
+
+
 def chart_summary(state: SessionState) -> list[dict[str, str]]:
     """Every participant's own data from this session, in check-in order."""
     rows = []
-    for person in sorted(state.participants.values(), key=lambda p: p.joined_at):
+    for person in sorted(state.took_part(), key=lambda p: p.joined_at):  # not those checked in by mistake
         numbers, goal = person.numbers, state.goals.get(person.id)
         encounters = [e for e in state.encounters.values() if e.participant_id == person.id]
         encounter = max(encounters, key=lambda e: e.requested_at, default=None)
@@ -30,7 +36,7 @@ def chart_summary(state: SessionState) -> list[dict[str, str]]:
             "weight": f"{numbers.weight:g} {numbers.weight_unit}" if numbers and numbers.weight is not None else "",
             "glucose": str(numbers.glucose) if numbers and numbers.glucose is not None else "",
             "visit_request": encounter.request if encounter else "",
-            "encounter": encounter.status if encounter else "",
+            "encounter": encounter_status(encounter) if encounter else "",
             "clinician": encounter.clinician_name if encounter else "",
             "encounter_start": local_time(encounter.started_at) if encounter else "",  # start and end: for billing
             "encounter_end": local_time(encounter.ended_at) if encounter else "",

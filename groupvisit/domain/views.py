@@ -28,10 +28,11 @@ def view_for(state: SessionState, viewer: Actor) -> View:
         "shared_goals": shared_goals_section(state),
     }
     if viewer.role is Role.PARTICIPANT:
-        view["participant_count"] = len(state.participants)
+        view["participant_count"] = len(state.here())
         view["me"] = me_section(state, viewer.id)
     else:
-        view["participants"] = [{"id": p.id, "name": p.name} for p in state.participants.values()]
+        view["participants"] = [{"id": p.id, "name": p.name} for p in state.took_part()]
+        view["attendance"] = {"here": len(state.here()), "took_part": len(state.took_part())}
     if viewer.role.is_staff:
         view["people"] = people_section(state)
         view["queue"] = queue_section(state)
@@ -60,7 +61,7 @@ def topics_section(state: SessionState, viewer: Actor) -> list[dict[str, Any]]:
         row: dict[str, Any] = {
             "id": topic.id, "title": topic.title, "votes": topic.total,
             "by": author_name(state, topic.proposer_id, topic.anonymous, viewer),
-            "anonymous": topic.anonymous,
+            "anonymous": topic.anonymous, "from_staff": not topic.proposer_id,
         }
         if viewer.role is Role.PARTICIPANT:
             row["my_votes"] = topic.votes.get(viewer.id, 0)
@@ -108,10 +109,14 @@ def strategies_section(state: SessionState, viewer: Actor) -> list[dict[str, Any
     titles = {t.id: t.title for t in state.topics.values()}
     rows = []
     for s in state.strategies.values():
+        if s.hidden and viewer.role is not Role.FACILITATOR:
+            continue  # off the wall; the console keeps it, marked, to show it again
         row: dict[str, Any] = {
             "id": s.id, "text": s.text, "topic_id": s.topic_id, "topic_title": titles.get(s.topic_id),
             "by": author_name(state, s.author_id, s.anonymous, viewer), "helpful": len(s.helpful), "at": s.at,
         }
+        if viewer.role is Role.FACILITATOR:
+            row["hidden"] = s.hidden
         if viewer.role is Role.PARTICIPANT:
             row["mine"] = s.author_id == viewer.id
             row["marked"] = viewer.id in s.helpful
@@ -129,7 +134,7 @@ def shared_goals_section(state: SessionState) -> list[dict[str, Any]]:
     return [
         {"name": state.participants[pid].name, "what": g.what, "how_much": g.how_much, "when": g.when,
          "how_often": g.how_often}
-        for pid, g in state.goals.items() if g.shared
+        for pid, g in state.goals.items() if g.shared and state.participants[pid].took_part
     ]
 
 
@@ -169,7 +174,8 @@ def encounter_dict(state: SessionState, enc: Encounter) -> dict[str, Any]:
         "request": enc.request, "requested_at": enc.requested_at, "queued_at": enc.queued_at,
         "status": enc.status, "clinician_id": enc.clinician_id, "clinician_name": enc.clinician_name,
         "room": enc.room, "called_at": enc.called_at, "started_at": enc.started_at, "ended_at": enc.ended_at,
-        "note": enc.note, "returns": enc.returns, "numbers": numbers_dict(participant.numbers),
+        "note": enc.note, "returns": enc.returns, "withdrawn_reason": enc.withdrawn_reason,
+        "numbers": numbers_dict(participant.numbers),
         "in_top_topic": current is not None and top_topic(state, enc.participant_id) == current.topic_id,
     }
 
@@ -177,10 +183,12 @@ def encounter_dict(state: SessionState, enc: Encounter) -> dict[str, Any]:
 def queue_section(state: SessionState) -> dict[str, Any]:
     active = [e for e in state.encounters.values() if e.active]
     done = [e for e in state.encounters.values() if e.status == "completed"]
+    withdrawn = [e for e in state.encounters.values() if e.status == "withdrawn"]
     return {
         "waiting": [encounter_dict(state, e) for e in queue_order(state)],
         "active": [encounter_dict(state, e) for e in active],
         "completed": [encounter_dict(state, e) for e in done],
+        "withdrawn": [encounter_dict(state, e) for e in withdrawn],
     }
 
 
@@ -191,7 +199,8 @@ def people_section(state: SessionState) -> list[dict[str, Any]]:
             (e for e in reversed(state.encounters.values()) if e.participant_id == p.id), None)
         goal, evaluation = state.goals.get(p.id), state.evaluations.get(p.id)
         rows.append({
-            "id": p.id, "name": p.name, "joined_at": p.joined_at, "numbers": numbers_dict(p.numbers),
+            "id": p.id, "name": p.name, "status": p.status, "joined_at": p.joined_at,
+            "numbers": numbers_dict(p.numbers),
             "votes_used": state.votes_used(p.id), "encounter_status": enc.status if enc else None,
             "goal": goal_dict(goal) if goal else None,
             "evaluation": None if evaluation is None else {

@@ -5,6 +5,7 @@ A sync engine runs in worker threads, so no database call blocks the event loop.
 sequence numbers in one transaction, or none do.
 """
 
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,13 +18,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, create_engine, select
 
-from ..domain.events import Event, ParticipantJoined, SessionScheduled, event_from_dict
+from ..domain.events import (Event, ParticipantJoined, ParticipantMarked, SessionClosed, SessionScheduled,
+                              event_from_dict)
 from . import schema
-from .keys import key_hash, new_id, new_join_code, new_key
-from .tables import AttemptRow, AuditRow, CommandRow, CredentialRow, EventRow, SessionRow, SignInRow, UserRow
+from .keys import JOIN_CODE_ALPHABET, key_hash, new_id, new_join_code, new_key
+from .tables import (AttemptRow, AuditRow, CommandRow, CredentialRow, EventRow, ReturnCodeRow, SessionRow,
+                     SignInRow, UserRow)
 
 T = TypeVar("T")
 Stored = tuple[int, Event]
+RETURN_CODE_LENGTH = 8  # typed on a tablet; 22**8 codes, ten tries per address in ten minutes, each lives minutes
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,17 @@ def make_engine(url: str) -> Engine:
         sa_event.listen(engine, "connect", sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def forget_devices_after(db: Session, session_id: str, event: Event) -> None:
+    """Devices that stop being anyone with `event`: a participant's checked in by mistake (their screen
+    closes), and every shared tablet's when the session closes (back to the join page for the next group)."""
+    if isinstance(event, ParticipantMarked) and event.status == "mistake":
+        db.exec(delete(CredentialRow).where(col(CredentialRow.session_id) == session_id,
+                                            col(CredentialRow.participant_id) == event.participant_id))
+    elif isinstance(event, SessionClosed):
+        db.exec(delete(CredentialRow).where(col(CredentialRow.session_id) == session_id,
+                                            col(CredentialRow.shared).is_(True)))
 
 
 class Store:
@@ -222,6 +237,7 @@ class Store:
                     db.add(CredentialRow(token_hash=key_hash(device.token), session_id=session_id,
                                          participant_id=ev.participant_id, shared=device.shared,
                                          active_at=device.at))
+                forget_devices_after(db, session_id, ev)
             try:
                 db.commit()
             except IntegrityError:  # another process wrote the same seq or command id first
@@ -329,6 +345,58 @@ class Store:
             db.commit()
 
         await self.run(work)
+
+    async def let_back_in_code(self, session_id: str, participant_id: str, issued_by: str, at: float,
+                               expires_at: float, audit: AuditRow) -> str:
+        """A new one-time code that lets `participant_id` back in on another device; any earlier unused code
+        for them stops working. Only its hash is stored, with the audit row of who asked for it."""
+
+        def work(db: Session) -> str:
+            db.exec(delete(ReturnCodeRow).where(col(ReturnCodeRow.session_id) == session_id,
+                                                col(ReturnCodeRow.participant_id) == participant_id,
+                                                col(ReturnCodeRow.used_at).is_(None)))
+            for _ in range(20):
+                code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(RETURN_CODE_LENGTH))
+                if db.get(ReturnCodeRow, key_hash(code)) is None:
+                    break
+            else:
+                raise RuntimeError("could not draw an unused let-back-in code")
+            db.add(ReturnCodeRow(code_hash=key_hash(code), session_id=session_id, participant_id=participant_id,
+                                 issued_by=issued_by, issued_at=at, expires_at=expires_at))
+            db.add(audit)
+            db.commit()
+            return code
+
+        return await self.run(work)
+
+    async def return_code(self, code: str) -> ReturnCodeRow | None:
+        return await self.run(lambda db: db.get(ReturnCodeRow, key_hash(code)))
+
+    async def let_back_in(self, code: str, device: NewDevice, audit: Callable[[ReturnCodeRow], AuditRow]
+                          ) -> ReturnCodeRow | None:
+        """Use a let-back-in code, once: the new device becomes its participant, and every older device
+        credential of theirs is forgotten (a lost tablet must not stay them). None when the code is unknown,
+        used or expired. `audit` makes the row recording the use."""
+
+        def work(db: Session) -> ReturnCodeRow | None:
+            row = db.get(ReturnCodeRow, key_hash(code))
+            if row is None or row.used_at is not None or row.expires_at <= device.at:
+                return None
+            used = db.exec(update(ReturnCodeRow).where(col(ReturnCodeRow.code_hash) == row.code_hash,
+                                                       col(ReturnCodeRow.used_at).is_(None)).values(used_at=device.at))
+            if used.rowcount != 1:  # the same code, used by another device at this very moment
+                db.rollback()
+                return None
+            db.exec(delete(CredentialRow).where(col(CredentialRow.session_id) == row.session_id,
+                                                col(CredentialRow.participant_id) == row.participant_id))
+            db.add(CredentialRow(token_hash=key_hash(device.token), session_id=row.session_id,
+                                 participant_id=row.participant_id, shared=device.shared, active_at=device.at))
+            db.add(audit(row))
+            db.commit()
+            row.used_at = device.at
+            return row
+
+        return await self.run(work)
 
     # Staff accounts
 

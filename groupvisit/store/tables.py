@@ -73,6 +73,22 @@ class CredentialRow(SQLModel, table=True):
     active_at: float = 0.0
 
 
+class ReturnCodeRow(SQLModel, table=True):
+    """A one-time "let back in" code the facilitator asked for, so a participant whose device was lost or
+    wiped becomes themselves again on another one. Only its hash is kept; it works once, before `expires_at`.
+    Who issued and who used it is in the audit table."""
+
+    __tablename__ = "return_codes"
+
+    code_hash: str = Field(primary_key=True)
+    session_id: str = Field(foreign_key="sessions.id", index=True)
+    participant_id: str
+    issued_by: str  # the facilitator's account id
+    issued_at: float
+    expires_at: float
+    used_at: float | None = None
+
+
 class CommandRow(SQLModel, table=True):
     """A command a screen sent, by the credential that sent it and the id the screen gave it, and
     the last seq it caused: written with its events, so a command re-sent after a lost ack is not

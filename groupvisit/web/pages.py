@@ -135,10 +135,15 @@ async def join_submit(request: Request) -> Response:
             return again(_(JOIN_REFUSALS[refused.code], name=" ".join(name.split()), limit=NAME_LIMIT))
         return again(refused.reason[:1].upper() + refused.reason[1:] + ".")
     response = RedirectResponse(participant_cookie_path(session.id), status_code=303)
-    response.set_cookie(PARTICIPANT_COOKIE, token, max_age=PARTICIPANT_COOKIE_SECONDS,
-                        path=participant_cookie_path(session.id), httponly=True, samesite="strict",
-                        secure=over_https(request))
+    set_device_cookie(response, request, session.id, token)
     return remember_language(response, request, language)
+
+
+def set_device_cookie(response: Response, request: Request, session_id: str, token: str) -> None:
+    """The cookie that makes this device a participant of `session_id` (joined, or let back in)."""
+    response.set_cookie(PARTICIPANT_COOKIE, token, max_age=PARTICIPANT_COOKIE_SECONDS,
+                        path=participant_cookie_path(session_id), httponly=True, samesite="strict",
+                        secure=over_https(request))
 
 
 async def participant_done(request: Request) -> Response:

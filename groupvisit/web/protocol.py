@@ -16,7 +16,7 @@ from ..domain.commands import COMMAND_TYPES, Command
 from ..domain.text import valid_unicode
 
 CLIENT_MESSAGE_TYPES = ("command", "snapshot_request", "activity")
-SERVER_MESSAGE_TYPES = ("snapshot", "event", "ack", "error")
+SERVER_MESSAGE_TYPES = ("snapshot", "event", "ack", "error", "presence")
 COMMAND_ID_LIMIT = 64
 # A command is an object holding an object (`args`); nothing deeper is ever needed. Checked before
 # parsing, so a message of a thousand nested arrays never reaches the recursive parser.
@@ -226,3 +226,8 @@ def ack_frame(command_id: str, seq: int, duplicate: bool = False) -> dict[str, A
 
 def error_frame(command_id: str | None, code: str, reason: str) -> dict[str, Any]:
     return {"type": "error", "id": command_id, "code": code, "reason": reason}
+
+
+def presence_frame(connected: list[str]) -> dict[str, Any]:
+    """For staff screens: the participants with a screen open now (not part of the log or the view)."""
+    return {"type": "presence", "connected": connected}

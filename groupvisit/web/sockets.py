@@ -22,7 +22,7 @@ from ..domain.views import View, view_for, visible_event
 from ..hub import Overflowed, Subscription
 from ..settings import Settings
 from . import protocol
-from .access import AccessDenied, Gate, Granted, Screen, SignInNeeded, device_of
+from .access import PARTICIPANT, AccessDenied, Gate, Granted, Screen, SignInNeeded, device_of
 from .origin import same_origin
 
 CLOSE_REFUSED = 4403  # sent before accept, so the client sees HTTP 403 at the handshake
@@ -144,6 +144,18 @@ class LiveScreen:
             await self.record_view()
             self.flush()
 
+    async def tell_presence(self) -> None:
+        """A staff screen hears which participants have a screen open, now and whenever that changes."""
+        changed = asyncio.Event()
+        self.live.presence_watchers.add(changed)
+        try:
+            while True:
+                self.send(protocol.presence_frame(self.live.connected()))
+                await changed.wait()
+                changed.clear()
+        finally:
+            self.live.presence_watchers.discard(changed)
+
     async def watch(self) -> None:
         """Check the screen's credential again and again: a sign-out, idle time, a replaced display link
         or a wiped tablet ends the connection within `access_check_seconds`."""
@@ -233,6 +245,9 @@ def live_socket(screen: Screen):  # type: ignore[no-untyped-def]
             return
         await websocket.accept()
         connection = LiveScreen(websocket, sessions, live, granted, gate, websocket.state.settings)
+        participant = granted.actor.id if screen is PARTICIPANT else ""
+        if participant:
+            live.screen_opened(participant)
         try:
             async with sessions.hub.subscribe(session_id) as subscription:
                 await connection.start(since_param(websocket))
@@ -240,6 +255,8 @@ def live_socket(screen: Screen):  # type: ignore[no-untyped-def]
                     group.start_soon(connection.write)
                     group.start_soon(connection.pump, subscription)
                     group.start_soon(connection.watch)
+                    if granted.actor.role.is_staff:
+                        group.start_soon(connection.tell_presence)
                     await connection.receive()
         except* (WebSocketDisconnect, WebSocketDisconnected):
             pass  # the screen went away; the task group has already stopped its other loops
@@ -251,5 +268,8 @@ def live_socket(screen: Screen):  # type: ignore[no-untyped-def]
                     await websocket.close(code=reason.code, reason=reason.reason)
                 except (WebSocketDisconnect, WebSocketDisconnected, RuntimeError):
                     pass
+        finally:
+            if participant:
+                live.screen_closed(participant)
 
     return endpoint

@@ -66,10 +66,10 @@ function statusText(status, detail) {
 
 function onStatus(status, detail) {
   if (status === "signed_out") {
-    // This device was wiped (Done elsewhere, or a shared tablet left idle): nothing of this
-    // person may stay on the screen for the next one.
+    // This device was wiped (Done elsewhere, a shared tablet left idle or the session closed): nothing of
+    // this person may stay on the screen for the next one. Done's form also drops the device's cookie.
     wrapup.leave();
-    window.location.replace(config().idle_seconds ? "/join?tablet=1" : "/join");
+    $("done-form").submit();
     return;
   }
   live.connection = status;

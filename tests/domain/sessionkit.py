@@ -81,8 +81,9 @@ class Session:
     def join_all(self, *names: str) -> list[Actor]:
         return [self.join(name) for name in names]
 
-    def open(self, phase: Phase) -> list[Event]:
-        return self.run(c.OpenPhase(phase.value))
+    def open(self, phase: Phase, confirm: bool = True) -> list[Event]:
+        """Move on to `phase`, confirming that undiscussed topics are skipped (unless told not to)."""
+        return self.run(c.OpenPhase(phase.value, confirm))
 
     def propose(self, title: str, by: Actor = FACILITATOR, anonymous: bool = False) -> str:
         return only(self.run(c.ProposeTopic(title, anonymous), by), TopicProposed).topic_id
@@ -128,6 +129,8 @@ def keys_in(value: Any) -> set[str]:
 # One valid-looking instance of every command type, for tests that sweep them all.
 SAMPLE_COMMANDS: dict[type[c.Command], c.Command] = {
     c.Join: c.Join("Ann"),
+    c.RenameParticipant: c.RenameParticipant("Ann B.", "p1"),
+    c.MarkParticipant: c.MarkParticipant("left", "p1"),
     c.OpenPhase: c.OpenPhase("agenda"),
     c.SetVoteBudget: c.SetVoteBudget(3),
     c.RecordNumbers: c.RecordNumbers(bp_systolic=128, bp_diastolic=82, participant_id="p1"),
@@ -142,6 +145,8 @@ SAMPLE_COMMANDS: dict[type[c.Command], c.Command] = {
     c.ExtendTopic: c.ExtendTopic(),
     c.RoomVote: c.RoomVote("keep_going"),
     c.CaptureStrategy: c.CaptureStrategy("Park further away"),
+    c.EditStrategy: c.EditStrategy("s1", "Park further away from the door"),
+    c.HideStrategy: c.HideStrategy("s1"),
     c.MarkHelpful: c.MarkHelpful("s1"),
     c.CallParticipant: c.CallParticipant("e1", "room 2"),
     c.StartEncounter: c.StartEncounter("e1"),

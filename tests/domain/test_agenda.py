@@ -5,6 +5,7 @@ import pytest
 from groupvisit.domain import Actor, Phase, Role
 from groupvisit.domain import commands as c
 from groupvisit.domain.events import AgendaFixed
+from groupvisit.domain.views import view_for
 from sessionkit import FACILITATOR, Session
 
 
@@ -294,3 +295,14 @@ def test_editing_a_title_into_another_topics_title_is_refused() -> None:
     refused = s.refuse(c.EditTopic("t2", "sleep"), FACILITATOR, code="conflict")
     assert "Sleep" in refused.reason
     s.run(c.EditTopic("t2", "Food and eating out"), FACILITATOR)
+
+
+def test_a_topic_the_care_team_added_is_from_staff_not_anonymous() -> None:
+    s = Session()
+    ann = s.join("Ann")
+    s.open(Phase.AGENDA)
+    s.propose("Sleep")
+    s.propose("Stigma", by=ann, anonymous=True)
+    rows = {r["title"]: r for r in view_for(s.state, ann)["topics"]}
+    assert (rows["Sleep"]["from_staff"], rows["Sleep"]["anonymous"]) == (True, False)
+    assert (rows["Stigma"]["from_staff"], rows["Stigma"]["anonymous"]) == (False, True)

@@ -190,7 +190,7 @@ def test_request_visit_is_refused_once_called() -> None:
     s = Session()
     ann = s.join("Ann")
     encounter_id = s.request_visit(ann)
-    s.run(c.CallParticipant(encounter_id), clinician())
+    s.run(c.CallParticipant(encounter_id, "Room 1"), clinician())
     refused = s.refuse(c.RequestVisit("something else"), ann, code="conflict")
     assert "already begun" in refused.reason
 
@@ -199,7 +199,7 @@ def test_after_a_completed_encounter_a_new_request_opens_a_new_one() -> None:
     s = Session()
     ann = s.join("Ann")
     first = s.request_visit(ann)
-    for command in (c.CallParticipant(first), c.StartEncounter(first), c.CompleteEncounter(first)):
+    for command in (c.CallParticipant(first, "Room 1"), c.StartEncounter(first), c.CompleteEncounter(first)):
         s.run(command, clinician())
     second = s.request_visit(ann, "one more thing")
     assert second != first

@@ -51,3 +51,12 @@ def test_evaluation_is_only_for_wrap_up() -> None:
 def test_a_participant_must_check_in_to_evaluate() -> None:
     s, _ = wrapping_up()
     s.refuse(c.GiveEvaluation(5), Actor(Role.PARTICIPANT, "p9"), code="not_checked_in")
+
+
+def test_the_facilitator_records_the_evaluation_of_a_walk_in_without_a_device() -> None:
+    s = Session()
+    ann, bob = s.join_all("Ann", "Bob")
+    s.open(Phase.WRAP_UP)
+    s.run(c.GiveEvaluation(4, "the stories", participant_id=ann.id))
+    assert s.state.evaluations[ann.id].rating == 4
+    s.refuse(c.GiveEvaluation(4, participant_id=ann.id), bob, code="forbidden")  # a participant speaks for themselves

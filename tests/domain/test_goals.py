@@ -78,3 +78,13 @@ def test_goals_cannot_be_set_before_the_goals_phase() -> None:
     ann = s.join("Ann")
     s.open(Phase.DISCUSSION)
     s.refuse(plan(), ann, code="wrong_phase")
+
+
+def test_the_facilitator_records_the_goal_of_a_walk_in_without_a_device() -> None:
+    s = Session()
+    ann = s.join("Ann")
+    s.open(Phase.GOALS)
+    s.run(c.SetGoal("walk", "20 minutes", "after dinner", "5 days a week", 8, participant_id=ann.id))
+    assert s.state.goals[ann.id].what == "walk"
+    s.refuse(c.SetGoal("walk", "a", "b", "c", 8), code="invalid")  # staff must say for whom
+    s.refuse(c.SetGoal("walk", "a", "b", "c", 8, participant_id="p9"), code="not_found")

@@ -52,7 +52,7 @@ def test_open_phase_refuses_closing_and_unknown_phases(phase: str) -> None:
 def test_close_session_is_refused_while_an_encounter_is_active() -> None:
     s = Session()
     encounter_id = s.request_visit(s.join("Ann"))
-    s.run(c.CallParticipant(encounter_id), clinician())
+    s.run(c.CallParticipant(encounter_id, "Room 1"), clinician())
     refused = s.refuse(c.CloseSession(), code="encounter_open")
     assert "Dr 1" in refused.reason and "Ann" in refused.reason
     s.run(c.StartEncounter(encounter_id), clinician())
@@ -61,10 +61,13 @@ def test_close_session_is_refused_while_an_encounter_is_active() -> None:
     assert s.run(c.CloseSession()) == [SessionClosed(s.now)]
 
 
-def test_close_session_is_allowed_with_participants_still_waiting() -> None:
+def test_close_session_with_participants_still_waiting_needs_confirming() -> None:
     s = Session()
     s.request_visit(s.join("Ann"))
-    s.run(c.CloseSession())
+    s.request_visit(s.join("Bob"))
+    refused = s.refuse(c.CloseSession(), code="needs_confirmation")
+    assert "Ann, Bob" in refused.reason and "not seen" in refused.reason
+    s.run(c.CloseSession(confirm=True))
     assert s.state.phase is Phase.CLOSED and s.state.closed_at == s.now
 
 
@@ -89,3 +92,42 @@ def test_a_closed_session_replays_closed() -> None:
     s.open(Phase.WRAP_UP)
     s.run(c.CloseSession())
     assert replay(s.log).phase is Phase.CLOSED
+
+
+def test_opening_goals_with_agenda_topics_left_needs_confirming_and_names_them() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    s.propose("Sleep")
+    s.propose("Food")
+    s.propose("Feet")
+    s.open(Phase.DISCUSSION)  # Sleep is being discussed; Food and Feet wait
+    refused = s.refuse(c.OpenPhase("goals"), code="needs_confirmation")
+    assert "“Food”, “Feet”" in refused.reason and "Sleep" not in refused.reason
+    s.run(c.OpenPhase("goals", confirm=True))
+    assert s.state.phase is Phase.GOALS
+
+
+def test_skipping_the_agenda_altogether_names_the_proposed_topics() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    s.propose("Sleep")
+    assert "“Sleep”" in s.refuse(c.OpenPhase("wrap_up"), code="needs_confirmation").reason
+
+
+def test_moving_on_with_nothing_left_to_discuss_needs_no_confirmation() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    s.propose("Sleep")
+    s.open(Phase.DISCUSSION)
+    s.run(c.OpenPhase("goals"))  # only the current topic: it ends, nothing is skipped
+    s.run(c.CloseSession())  # nobody waiting
+
+
+def test_skipping_is_confirmed_once_not_again_at_wrap_up() -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    s.propose("Sleep")
+    s.propose("Food")
+    s.open(Phase.DISCUSSION)
+    s.run(c.OpenPhase("goals", confirm=True))
+    s.run(c.OpenPhase("wrap_up"))

@@ -186,7 +186,7 @@ class QueueMachine(SessionMachine):
 
     @rule(doctor=clinicians, n=picks, encounter_id=encounter_ids)
     def call(self, doctor: Actor, n: int, encounter_id: str) -> None:
-        self.s.attempt(c.CallParticipant(pick(self.s.encounters("waiting"), n, encounter_id)), doctor)
+        self.s.attempt(c.CallParticipant(pick(self.s.encounters("waiting"), n, encounter_id), "Room 1"), doctor)
 
     @rule(n=picks)
     def start(self, n: int) -> None:
@@ -230,7 +230,11 @@ def maybe(values: list[int] | list[float]) -> st.SearchStrategy[int | float | No
 
 ANY_COMMAND: st.SearchStrategy[c.Command] = st.sampled_from([
     st.builds(c.Join, st.sampled_from(["Dee", "ann", "", "E" * 41])),
-    st.builds(c.OpenPhase, st.sampled_from([p.value for p in Phase])),
+    st.builds(c.OpenPhase, st.sampled_from([p.value for p in Phase]), st.booleans()),
+    st.builds(c.RenameParticipant, st.sampled_from(["Dee", "Bob", "Аnn", ""]), participant_ids),
+    st.builds(c.MarkParticipant, st.sampled_from(["present", "left", "mistake", "gone"]), participant_ids),
+    st.builds(c.EditStrategy, st.sampled_from(["s1", "s2", "s9"]), st.sampled_from(["Walk more", ""])),
+    st.builds(c.HideStrategy, st.sampled_from(["s1", "s2", "s9"]), st.booleans()),
     st.builds(c.SetVoteBudget, st.integers(0, 11)),
     st.builds(c.RecordNumbers, bp_systolic=maybe([50, 128, 300]), bp_diastolic=maybe([20, 82, 170]),
               weight=maybe([10.0, 80.5, 500.0]), weight_unit=st.sampled_from(["kg", "lb", "st"]),
@@ -256,7 +260,7 @@ ANY_COMMAND: st.SearchStrategy[c.Command] = st.sampled_from([
               st.sampled_from(["daily", ""]), st.integers(-1, 11), st.booleans()),
     st.builds(c.ShareGoal, st.booleans()),
     st.builds(c.GiveEvaluation, st.integers(0, 6), st.just("stories"), st.just("")),
-    st.just(c.CloseSession()),
+    st.builds(c.CloseSession, st.booleans()),
 ]).flatmap(lambda strategy: strategy)  # each kind of command equally likely, not the first one most
 
 
@@ -301,13 +305,18 @@ def facilitator_move(s: CheckedSession, n: int) -> None:
         Phase.DISCUSSION: [c.NextTopic(), c.ExtendTopic(), c.ExtendTopic(), capture],
     }
     choices = plausible.get(s.state.phase, [capture, c.EditTopic(topic_id, f"Topic {n % 9}")])
+    strategy_id = pick(list(s.state.strategies), n, "s1")
+    roster: list[c.Command] = [c.MarkParticipant(("present", "left", "mistake")[n % 3], f"p{1 + n % 3}"),
+                               c.RenameParticipant(f"Name {n % 5}", f"p{1 + n % 3}"),
+                               c.HideStrategy(strategy_id, n % 2 == 0), c.EditStrategy(strategy_id, f"Tip {n}!")]
+    choices = choices + roster
     s.attempt(choices[n % len(choices)], FACILITATOR)
 
 
 def queue_move(s: CheckedSession, doctor: Actor, n: int) -> None:
     """A clinician calls someone waiting, or moves on an encounter of theirs."""
     if n % 4 == 0:
-        s.attempt(c.CallParticipant(pick(s.encounters("waiting"), n, "e1")), doctor)
+        s.attempt(c.CallParticipant(pick(s.encounters("waiting"), n, "e1"), "Room 1"), doctor)
     else:
         kind, status = [(c.StartEncounter, "called"), (c.CompleteEncounter, "in_progress"),
                         (c.NotHere, "called")][n % 4 - 1]
@@ -327,6 +336,22 @@ MOVE_KINDS = ["participant", "participant", "facilitator", "queue", "queue", "ti
 MOVES = st.tuples(st.sampled_from(MOVE_KINDS), participants, clinicians, picks)
 PLAN = [Phase.CHECK_IN, Phase.AGENDA, Phase.DISCUSSION, Phase.GOALS, Phase.WRAP_UP, Phase.CLOSED]
 MOST_MOVES = {Phase.CHECK_IN: 8, Phase.AGENDA: 12, Phase.DISCUSSION: 20, Phase.GOALS: 10, Phase.WRAP_UP: 8}
+
+
+def assert_counts_hold_only_people_really_there(state: SessionState) -> None:
+    """Nobody checked in by mistake is counted, listed, queued or holds a vote; nobody gone home is 'here'."""
+    mistaken = {p.id for p in state.participants.values() if p.status == "mistake"}
+    gone = {p.id for p in state.participants.values() if p.status == "left"}
+    staff, wall = view_for(state, FACILITATOR), view_for(state, PROJECTOR)
+    assert staff["attendance"] == {"here": len(state.participants) - len(mistaken) - len(gone),
+                                   "took_part": len(state.participants) - len(mistaken)}
+    assert {p["id"] for p in wall["participants"]}.isdisjoint(mistaken)
+    assert all(pid not in mistaken | gone for pid in (e["participant_id"] for e in staff["queue"]["waiting"]))
+    assert all(not (mistaken & set(t.votes)) for t in state.open_topics())
+    for who in PARTICIPANTS:
+        assert view_for(state, who)["participant_count"] == staff["attendance"]["here"]
+    hidden = {sid for sid, strategy in state.strategies.items() if strategy.hidden}
+    assert {r["id"] for r in wall["strategies"]}.isdisjoint(hidden)
 
 
 def assert_projector_sees_nothing_private(s: CheckedSession) -> None:
@@ -360,8 +385,10 @@ def test_replay_equals_live_state_and_decide_is_pure_through_a_whole_session(dat
                 s.attempt(*data.draw(ANY_COMMAND.flatmap(with_actor)))
             assert_vote_budgets_kept(s.state)
             assert_one_active_encounter_each(s.state)
+            assert_counts_hold_only_people_really_there(s.state)
         assert_projector_sees_nothing_private(s)
-        s.attempt(c.CloseSession() if following is Phase.CLOSED else c.OpenPhase(following.value), FACILITATOR)
+        s.attempt(c.CloseSession(confirm=True) if following is Phase.CLOSED else c.OpenPhase(following.value, True),
+                  FACILITATOR)
     assert s.replays_through_json()
     assert all(visible_event(e, PROJECTOR) is None for e in s.log if e.audience == "private")
     for viewer in ACTORS:

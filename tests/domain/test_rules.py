@@ -51,7 +51,7 @@ def test_role_refusal_needs_only_the_command_and_the_role_and_is_what_decide_ref
 
 @pytest.mark.parametrize(("command", "role"), [
     (c.OpenPhase("agenda"), Role.PARTICIPANT),
-    (c.CallParticipant("e1"), Role.FACILITATOR),
+    (c.CallParticipant("e1", "Room 1"), Role.FACILITATOR),
     (c.ProposeTopic("Sleep"), Role.CLINICIAN),
     (c.CastVote("t1"), Role.FACILITATOR),
 ])
@@ -125,8 +125,8 @@ def busy_session(until: Phase) -> Session:
     sleep, food = s.propose("Sleep", by=ann), s.propose("Food", by=bob, anonymous=True)
     s.vote(ann, sleep, times=2)
     s.vote(bob, food)
-    s.run(c.CallParticipant("e1"), ROLE_ACTORS[Role.CLINICIAN])
-    s.run(c.CallParticipant("e2"), Actor(Role.CLINICIAN, "c2", "Dr 2"))
+    s.run(c.CallParticipant("e1", "Room 1"), ROLE_ACTORS[Role.CLINICIAN])
+    s.run(c.CallParticipant("e2", "Room 1"), Actor(Role.CLINICIAN, "c2", "Dr 2"))
     s.run(c.StartEncounter("e2"), Actor(Role.CLINICIAN, "c2", "Dr 2"))
     if until.rank >= Phase.DISCUSSION.rank:
         s.open(Phase.DISCUSSION)
@@ -147,7 +147,7 @@ EVERY_KIND_OF_COMMAND: list[c.Command] = [
     c.Join("Eve"), c.Join("ann"), c.RequestVisit("more"), c.RecordNumbers(glucose=99),
     c.MergeTopics("t2", "t1"), c.HideTopic("t2"), c.RetractVote("t1"), c.CastVote("t2"), c.SetVoteBudget(1),
     c.RoomVote("move_on"), c.MarkHelpful("s1"), c.CaptureStrategy("Tip", participant_id="p3"),
-    c.CallParticipant("e3"), c.StartEncounter("e1"), c.CompleteEncounter("e2", "ok"), c.NotHere("e1"),
+    c.CallParticipant("e3", "Room 1"), c.StartEncounter("e1"), c.CompleteEncounter("e2", "ok"), c.NotHere("e1"),
     c.SkipEncounter("e4"), c.ShareGoal(False), c.OpenPhase("wrap_up"), c.OpenPhase("discussion"),
 ]
 

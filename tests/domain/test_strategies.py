@@ -2,7 +2,8 @@
 
 from groupvisit.domain import Phase
 from groupvisit.domain import commands as c
-from sessionkit import FACILITATOR, Session
+from groupvisit.domain.views import view_for
+from sessionkit import FACILITATOR, PROJECTOR, Session, clinician
 
 
 def test_a_strategy_is_tagged_to_the_topic_under_discussion() -> None:
@@ -80,3 +81,29 @@ def test_mark_helpful_needs_an_existing_strategy() -> None:
     s = Session()
     ann = s.join("Ann")
     s.refuse(c.MarkHelpful("s9"), ann, code="not_found")
+
+
+def test_the_facilitator_edits_a_strategy_within_the_same_limits() -> None:
+    s = Session()
+    ann = s.join("Ann")
+    walk = s.capture("Walk with a frend", by=ann)
+    s.run(c.EditStrategy(walk, "Walk with a friend"))
+    assert s.state.strategies[walk].text == "Walk with a friend"
+    s.refuse(c.EditStrategy(walk, "x" * 281), code="too_long")
+    s.refuse(c.EditStrategy(walk, "  "), code="invalid")
+    s.refuse(c.EditStrategy(walk, "Walk with a friend"), code="conflict")
+    s.refuse(c.EditStrategy("s9", "Anything"), code="not_found")
+
+
+def test_a_hidden_strategy_leaves_the_wall_and_the_console_can_show_it_again() -> None:
+    s = Session()
+    ann = s.join("Ann")
+    walk = s.capture("Walk with a friend", by=ann)
+    s.run(c.HideStrategy(walk))
+    assert view_for(s.state, PROJECTOR)["strategies"] == [] and view_for(s.state, ann)["strategies"] == []
+    assert view_for(s.state, clinician())["strategies"] == []
+    assert [(r["id"], r["hidden"]) for r in view_for(s.state, FACILITATOR)["strategies"]] == [(walk, True)]
+    s.refuse(c.MarkHelpful(walk), ann, code="not_found")
+    s.refuse(c.HideStrategy(walk), code="conflict")
+    s.run(c.HideStrategy(walk, hidden=False))
+    assert [r["id"] for r in view_for(s.state, PROJECTOR)["strategies"]] == [walk]

@@ -288,3 +288,14 @@ def test_an_extension_moves_every_pending_topic_by_its_minutes() -> None:
     after = view_for(s.state, PROJECTOR)["agenda"]
     assert after["items"][1]["planned_start"] == before + 4 * 60
     assert after["predicted_end"] == before + 12 * 60
+
+
+def test_rewording_a_hidden_strategy_reaches_only_staff() -> None:
+    s = Session()
+    ann = s.join("Ann")
+    walk = s.capture("Walk with a friend", by=ann)
+    s.run(c.HideStrategy(walk))
+    (edited,) = s.run(c.EditStrategy(walk, "Walk with a friend, reworded"))
+    assert visible_event(edited, PROJECTOR) is None and visible_event(edited, ann) is None
+    assert visible_event(edited, FACILITATOR) is not None
+    assert not any("reworded" in text for text in strings_in(view_for(s.state, PROJECTOR)))

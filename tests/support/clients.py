@@ -42,6 +42,7 @@ class ScreenClient:
         self.seq: int | None = None
         self.frames: list[str] = []  # everything received, raw, for privacy checks
         self.events: list[dict[str, Any]] = []
+        self.presence: list[str] | None = None  # a staff screen's last `presence` frame: who has a screen open
         self.pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.changed = asyncio.Event()
         self.connection: ClientConnection | None = None
@@ -88,6 +89,8 @@ class ScreenClient:
             self.view.update(frame["view"])
             if frame["event"] is not None:
                 self.events.append(frame["event"])
+        elif kind == "presence":
+            self.presence = frame["connected"]
         elif kind in ("ack", "error") and frame.get("id") in self.pending:
             self.pending.pop(frame["id"]).set_result(frame)
         self.changed.set()

@@ -80,16 +80,18 @@ export function connect(options) {
 
   function closed(event) {
     if (stopped) return;
+    // A credential that ended wins over an ended session: a sign-in that lapses after close, or a shared
+    // tablet wiped at close, must still leave the screen.
+    if (event.code === CLOSE_ENDED) {
+      stop("signed_out", event.reason);
+      return;
+    }
     if (ended()) {
       stop("ended", "the session has ended");
       return;
     }
     if (event.code === 1008) {
       stop("refused", event.reason || "this screen's access was refused");
-      return;
-    }
-    if (event.code === CLOSE_ENDED) {
-      stop("signed_out", event.reason);
       return;
     }
     if (!opened) {

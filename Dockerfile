@@ -3,6 +3,9 @@
 #   docker run -p 8000:8000 -v groupvisit-data:/data -e GROUPVISIT_PUBLIC_URL=https://visits.example.org groupvisit
 # Then give each staff member their own account (the password is asked for):
 #   docker exec -it CONTAINER groupvisit user add alex --name "Nurse Alex Rivera" --role facilitator
+# After moving to a newer image, bring the database's schema up to it before serving (the server refuses
+# an outdated one and says so):
+#   docker run --rm -v groupvisit-data:/data groupvisit groupvisit db upgrade
 
 # Build a wheel from the copied source, so the final image holds no source tree or build tools.
 FROM python:3.11-slim AS build

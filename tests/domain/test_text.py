@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, fields, replace
 
 import pytest
-from confusables import is_confusable  # type: ignore[import-untyped]
+from confusables import is_confusable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,11 +41,16 @@ def ready(command_type: type[c.Command]) -> tuple[Session, Actor, c.Command, Cal
         return s, FACILITATOR, c.EditTopic("t1", "Sleep well"), lambda events: events[0]
     if command_type is c.CaptureStrategy:
         return s, ann, c.CaptureStrategy("Walk after dinner"), lambda events: events[0]
+    if command_type is c.RenameParticipant:
+        return s, FACILITATOR, c.RenameParticipant("Ann L.", ann.id), lambda events: events[0]
+    if command_type is c.EditStrategy:
+        s.run(c.CaptureStrategy("Walk after dinner"), ann)
+        return s, FACILITATOR, c.EditStrategy("s1", "Walk after lunch"), lambda events: events[0]
     encounter = s.request_visit(ann)
     if command_type is c.CallParticipant:
         return s, clinician(), c.CallParticipant(encounter, "Room 2"), lambda events: only(events, ParticipantCalled)
     if command_type is c.CompleteEncounter:
-        s.run(c.CallParticipant(encounter), clinician())
+        s.run(c.CallParticipant(encounter, "Room 2"), clinician())
         s.run(c.StartEncounter(encounter), clinician())
         return s, clinician(), c.CompleteEncounter(encounter, "Feet checked"), lambda events: only(
             events, EncounterCompleted)
@@ -62,12 +67,14 @@ def ready(command_type: type[c.Command]) -> tuple[Session, Actor, c.Command, Cal
 def free_text_fields() -> list[tuple[type[c.Command], str]]:
     """Every field a person types into (strings that are not ids, phases, choices or units)."""
     not_typed = {"participant_id", "topic_id", "into_topic_id", "strategy_id", "encounter_id", "phase", "choice",
-                 "weight_unit"}
+                 "weight_unit", "status"}
     return [(cls, spec.name) for cls in c.COMMAND_TYPES.values() for spec in fields(cls)
             if spec.type is str and spec.name not in not_typed]
 
 
 TEXT_FIELDS = free_text_fields()
+# Fields a client may leave out but the rules still require: a call must say where to go.
+REQUIRED_WITH_A_DEFAULT = {(c.CallParticipant, "room")}
 
 
 def test_the_sweep_finds_every_kind_of_typed_text() -> None:
@@ -75,13 +82,14 @@ def test_the_sweep_finds_every_kind_of_typed_text() -> None:
     assert {"join.display_name", "request_visit.text", "propose_topic.title", "edit_topic.title",
             "capture_strategy.text", "call_participant.room", "complete_encounter.note", "set_goal.what",
             "set_goal.how_much", "set_goal.when", "set_goal.how_often", "give_evaluation.helped",
-            "give_evaluation.change"} == found
+            "give_evaluation.change", "rename_participant.display_name", "edit_strategy.text"} == found
 
 
 @pytest.mark.parametrize(("command_type", "field"), TEXT_FIELDS, ids=lambda v: getattr(v, "name", v))
 def test_every_text_field_refuses_or_drops_text_that_shows_nothing(command_type: type[c.Command], field: str) -> None:
     """Required text made only of invisible characters is refused as empty; optional text is stored empty."""
-    required = next(spec for spec in fields(command_type) if spec.name == field).default is MISSING
+    required = (next(spec for spec in fields(command_type) if spec.name == field).default is MISSING
+                or (command_type, field) in REQUIRED_WITH_A_DEFAULT)
     for text in INVISIBLE:
         s, actor, command, stored = ready(command_type)
         bad = replace(command, **{field: text})

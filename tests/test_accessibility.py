@@ -114,6 +114,16 @@ async def test_a_phone_passes_axe_and_fits_at_every_step_of_a_session(clinic: Cl
             await page.locator("#visit-text").fill(request)
             await page.locator("#visit-submit").click()
             await expect(page.locator("#visit-saved")).to_be_visible(timeout=LIVE)
+            # Every number's mistake at once, each message beside its field (the narrowest a message gets).
+            await page.locator("#bp-systolic").fill("7.2")
+            await page.locator("#bp-diastolic").fill("300")
+            await page.locator("#glucose").fill("999")
+            await page.locator("#weight").fill("130/85")
+            await page.locator("#numbers-submit").click()
+            await expect(page.locator("[aria-invalid=true]")).to_have_count(4)
+            await check_participant_screen(phone, language, "number errors")
+            for field in ("#bp-systolic", "#bp-diastolic", "#glucose"):
+                await page.locator(field).fill("")
             await page.locator("#weight").fill("82.5")
             await page.locator("#numbers-submit").click()
             await expect(page.locator("#numbers-saved")).to_contain_text("82,5 kg" if language == "es" else "82.5 kg",
@@ -194,6 +204,29 @@ async def test_a_phone_passes_axe_and_fits_at_every_step_of_a_session(clinic: Cl
             await browser.close()
     for client in (facilitator, clinician, rosa):
         await client.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.asyncio
+async def test_the_back_in_page_passes_axe_and_fits_on_a_phone(clinic: Clinic, language: str) -> None:
+    """Where a patient types the facilitator's code to get back in: reached from the join page's link."""
+    async with chromium() as browser:
+        phone = await open_screen(browser, f"phone-{language}", **PHONE, has_touch=True, is_mobile=True)
+        page = phone.page
+        await page.goto(f"{clinic.server.http}/join?lang={language}")
+        await page.locator("#back-link").click()
+        await expect(page).to_have_url(f"{clinic.server.http}/join/back")
+        await check_participant_screen(phone, language, "back in")
+        await page.locator("#back-code").fill("WRONG123")
+        await page.locator("#back-submit").click()
+        await expect(page.get_by_test_id("back-error")).to_be_visible()
+        await check_participant_screen(phone, language, "back in refused")
+        assert [problem for problem in phone.problems if "404" in problem]  # the refusal's status, expected
+        phone.problems.clear()
+        await page.get_by_role("link", name={"en": "Join with the code on the big screen instead",
+                                             "es": "Unirse con el código de la pantalla grande"}[language]).click()
+        await expect(page.locator("#join-form")).to_be_visible()
+        assert not phone.problems and not phone.dialogs, phone.problems + phone.dialogs
 
 
 @pytest.mark.asyncio

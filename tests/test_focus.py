@@ -355,6 +355,26 @@ async def test_a_panel_the_participant_opened_stays_open(clinic: Clinic) -> None
         await close_room(room)
 
 
+async def test_the_call_sound_switch_turned_off_stays_off(clinic: Clinic) -> None:
+    """The switch beside the person's place in line is theirs: the queue growing behind them, and the next
+    phase, never turn the sound back on nor take the focus off the switch."""
+    room = await open_room(clinic, "participant", "check_in")
+    try:
+        page = room.page
+        await page.locator("#visit-text").fill("My feet tingle")
+        await page.locator("#visit-submit").click()
+        switch = page.get_by_role("switch")
+        await expect(switch).to_be_checked(timeout=LIVE)
+        await switch.focus()
+        await page.keyboard.press("Space")
+        await expect(switch).not_to_be_checked()
+        await stir(room, TO_AGENDA)
+        await expect(switch).not_to_be_checked()
+        await expect(switch).to_be_focused()
+    finally:
+        await close_room(room)
+
+
 async def test_details_the_facilitator_opened_stay_open(clinic: Clinic) -> None:
     room = await open_room(clinic, "console", "check_in")
     try:

@@ -49,6 +49,7 @@ function vote(button, topicId, command, errorBox) {
 
 function topicByline(topic) {
   if (topic.mine) return topic.anonymous ? _("Your topic (posted anonymously)") : _("Your topic");
+  if (topic.from_staff) return _("From the care team");
   return topic.by ? fill(_("Suggested by %(name)s"), { name: topic.by }) : _("Suggested anonymously");
 }
 

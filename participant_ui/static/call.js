@@ -1,7 +1,9 @@
 // The person's own one-on-one: the big "your turn" banner when a clinician calls them (read out at
-// once, and in the tab's title), and the card saying where they are in line or with whom.
+// once, in the tab's title, and rung: a chime and a vibration), and the card saying where they are in
+// line or with whom.
 import { setText, show } from "/static/common/patch.js";
 import { _, fill } from "./i18n.js";
+import { ring } from "./ring.js";
 
 const $ = (id) => document.getElementById(id);
 const BASE_TITLE = document.title;
@@ -19,8 +21,10 @@ export function render(view) {
     setText($("called-who"), who);
     setText($("called-room"), where);
     if (banner.hidden) {
-      // Written into the alert region as it happens (again if called again), so it is read out at once.
+      // Written into the alert region as it happens (again if called again), so it is read out at once;
+      // rung then too. A live update or a reconnection while called finds the banner up: neither again.
       setText(announce, [_("Your turn!"), who + ".", where].join(" "));
+      ring();
     }
     show(banner, true);
     document.title = _("Your turn!") + " " + BASE_TITLE;
@@ -42,9 +46,14 @@ export function render(view) {
   } else if (status === "completed") {
     title = _("Your one-on-one is done");
     detail = _("Welcome back to the group.");
+  } else if (status === "withdrawn") {
+    // Only someone marked as having left sees this (one checked in by mistake is sent to the join page).
+    title = _("You're no longer in line for a one-on-one");
+    detail = _("The care team marked you as having left. If you're still here, tell a team member.");
   }
   card.dataset.visit = status || "none";
   setText($("visit-status-title"), title);
   setText($("visit-status-detail"), detail);
   show(card, title !== "");
+  show($("call-sound"), status === "waiting" || status === "called");
 }

@@ -13,7 +13,9 @@ import * as discussion from "./discussion.js";
 import { live, wireForms } from "./forms.js";
 import * as goals from "./goals.js";
 import { LANG, _ } from "./i18n.js";
+import * as numbers from "./numbers.js";
 import { REFUSALS, sentence } from "./refusals.js";
+import * as ring from "./ring.js";
 import * as session from "./session.js";
 import * as strategies from "./strategies.js";
 import { watchIdle } from "./tablet.js";
@@ -21,12 +23,12 @@ import * as wrapup from "./wrapup.js";
 
 const $ = (id) => document.getElementById(id);
 
-const RENDER_ORDER = [session.render, call.render, checkin.render, agenda.render, discussion.render,
+const RENDER_ORDER = [session.render, call.render, checkin.render, numbers.render, agenda.render, discussion.render,
   strategies.render, goals.render, goals.renderShared, wrapup.render];
 // Which renderers each view section feeds; a phase change (session) redraws everything.
 const RENDERED_BY = {
   session: RENDER_ORDER,
-  me: [session.render, call.render, checkin.render, agenda.render, goals.render, wrapup.render],
+  me: [session.render, call.render, checkin.render, numbers.render, agenda.render, goals.render, wrapup.render],
   participant_count: [session.render],
   topics: [agenda.render],
   agenda: [discussion.render],
@@ -83,7 +85,7 @@ function start() {
   const settings = config();
   live.renderAll = renderAll;
   wireForms();
-  for (const part of [session, checkin, agenda, discussion, strategies, goals, wrapup]) part.wire();
+  for (const part of [session, ring, checkin, numbers, agenda, discussion, strategies, goals, wrapup]) part.wire();
   live.channel = connect({
     url: settings.ws,
     onView: (view, changed) => render(view, changed),

@@ -52,7 +52,8 @@ def record_numbers(state: SessionState, cmd: RecordNumbers, actor: Actor, now: f
 def request_visit(state: SessionState, cmd: RequestVisit, actor: Actor, now: float) -> list[Event]:
     pid = subject_of(state, actor, cmd.participant_id)
     person = state.participants[pid]
-    require(person.status == "present", f"{person.name} has left: mark them present first", "conflict")
+    require(person.status == "present",
+            f"{person.name} is marked as having left: the care team can mark them present again", "marked_left")
     text = clean_text(cmd.text, "what you'd like to talk about", REQUEST_LIMIT, multiline=True)
     current = state.open_encounter(pid)
     if current is None:

@@ -25,6 +25,7 @@ export const REFUSALS = {
   "capture_strategy:limit": _("The strategy board is full."),
   "mark_helpful:conflict": _("You have already marked this strategy."),
   "request_visit:conflict": _("Your one-on-one has already begun."),
+  marked_left: _("The care team marked you as having left. If you're still here, tell a team member."),
   "retract_vote:invalid": _("You have no vote on this topic to take back."),
   "record_numbers:invalid": _("Please check your numbers: they look out of range."),
   "propose_topic:invalid": _("Write a topic first."),

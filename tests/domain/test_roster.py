@@ -48,7 +48,7 @@ def test_one_who_left_took_part_but_is_not_here_and_their_waiting_visit_leaves_t
     assert view_for(s.state, bob)["participant_count"] == 1
     assert len(view_for(s.state, PROJECTOR)["participants"]) == 2  # "2 people took part"
     assert chart_summary(s.state)[0]["encounter"] == "not seen: left"
-    s.refuse(c.RequestVisit("again", ann.id), code="conflict")
+    s.refuse(c.RequestVisit("again", ann.id), code="marked_left")
 
 
 def test_one_checked_in_by_mistake_is_counted_nowhere_and_their_votes_go_back() -> None:

@@ -14,8 +14,13 @@ const VISIT_STATUS = {
 };
 const MARKED = { left: "left early", mistake: "checked in by mistake" };
 let channel = null;
+// A refused walk-in name was refused for the roster as it then was (id → name of those taking part):
+// once one of them is renamed or marked a mistake, the refusal may no longer apply.
+let refusedAgainst = null;
 
 export function render(view) {
+  if (refusedAgainst && view.people.some((p) => p.id in refusedAgainst
+      && (p.status === "mistake" || p.name !== refusedAgainst[p.id]))) forgetRefusal();
   const closed = view.session.phase === "closed";
   show($("walkin-form"), !closed);
   const { here, took_part: tookPart } = view.attendance;
@@ -81,6 +86,7 @@ function setVisit(cell, status) {
 }
 
 function forgetRefusal() {
+  refusedAgainst = null;
   setText($("walkin-error"), "");
   $("walkin-name").removeAttribute("aria-invalid");
 }
@@ -102,11 +108,13 @@ export function wire(liveChannel) {
     run($("walkin-submit"), $("walkin-error"), channel.send("join", { display_name: name })).then((ok) => {
       if (ok) clearIfSent(input, name);
       input.setAttribute("aria-invalid", String(!ok));
+      refusedAgainst = ok ? null : Object.fromEntries(channel.view.people
+        .filter((p) => p.status !== "mistake").map((p) => [p.id, p.name]));
     });
   });
-  // A refusal of a name is about that name: it goes once the name is changed or emptied (staff.js
-  // clears the alert on typing), and with the next check-in that goes through.
-  $("walkin-name").addEventListener("input", () => $("walkin-name").removeAttribute("aria-invalid"));
+  // A refusal of a name goes once it no longer applies: the name is changed, dropped (Escape, or left
+  // empty), the person it clashed with is renamed or marked a mistake, or a check-in goes through.
+  $("walkin-name").addEventListener("input", forgetRefusal);
   $("walkin-form").addEventListener("focusout", (event) => {
     if ($("walkin-form").contains(event.relatedTarget) || $("walkin-name").value.trim()) return;
     forgetRefusal(); // left empty: the nurse has moved on from that name

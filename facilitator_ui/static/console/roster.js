@@ -16,8 +16,10 @@ export function toggle(participantId) {
   open = open === participantId ? null : participantId;
 }
 
-// The people's rows, with the open person's corrections right after their row.
+// The people's rows, with the open person's corrections right after their row (closed when their
+// row folds away).
 export function withEditor(people) {
+  if (!people.some((p) => p.id === open)) open = null;
   return people.flatMap((p) => (p.id === open ? [p, { editorFor: p }] : [p]));
 }
 

@@ -12,10 +12,11 @@ import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Browser, Locator, Page, WebSocket, expect
 
 from conftest import Clinic
 from support.browser import Screen, add_cookie, chromium, open_screen
@@ -31,13 +32,13 @@ class Room:
     browser: Browser
     console: Screen
     facilitator: ScreenClient  # the same facilitator's other screen: it sets the scene
-    sent: list[dict]  # every command the console's page sent, in order
+    sent: list[dict[str, Any]]  # every command the console's page sent, in order
 
     @property
     def page(self) -> Page:
         return self.console.page
 
-    def commands(self, name: str) -> list[dict]:
+    def commands(self, name: str) -> list[dict[str, Any]]:
         return [c for c in self.sent if c["name"] == name]
 
     async def participant_screen(self, name: str) -> Screen:
@@ -56,14 +57,14 @@ async def room(clinic: Clinic) -> AsyncIterator[Room]:
     facilitator = await ScreenClient(clinic.link("console")).connect()
     async with chromium() as browser:
         console = await open_screen(browser, "console", **LAPTOP)
-        sent: list[dict] = []
+        sent: list[dict[str, Any]] = []
 
-        def watch(socket: object) -> None:
-            def frame(payload: object) -> None:
-                message = json.loads(str(payload))
+        def watch(socket: WebSocket) -> None:
+            def frame(payload: str | bytes) -> None:
+                message = json.loads(payload)
                 if message.get("type") == "command":
                     sent.append(message)
-            socket.on("framesent", frame)  # type: ignore[attr-defined]
+            socket.on("framesent", frame)
 
         console.page.on("websocket", watch)
         await add_cookie(console.context, clinic.server.http, clinic.cookie("alex"))

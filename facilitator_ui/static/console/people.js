@@ -64,7 +64,7 @@ function updatePersonRow(row, person, connected, known) {
   const online = connected.has(person.id);
   row.dataset.device = !known ? "unknown" : online ? "connected" : "none";
   setText(row.querySelector(".device-icon"), !known ? "" : online ? "●" : "○");
-  setText(row.querySelector(".device-text"), !known ? "…" : online ? "Connected" : "Not connected");
+  setText(row.querySelector(".device-text"), !known ? "Checking…" : online ? "Connected" : "Not connected");
   setText(row.querySelector(".numbers"), person.numbers ? "Yes" : "No");
   setVisit(row.querySelector(".visit"), person.encounter_status);
   setText(row.querySelector(".goal"), goalText(person.goal));

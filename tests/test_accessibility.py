@@ -399,3 +399,57 @@ async def check_staff_page(screen: Screen, step: str) -> None:
     assert fit["width"] == 0, f"{screen.name}, {step}: scrolls sideways {fit}"
     # (No script runs on these pages; the console only notes the refusals' own 401, 403 and 404.)
     assert not screen.dialogs, f"{screen.name}, {step}: {screen.dialogs}"
+
+
+@pytest.mark.asyncio
+async def test_the_consoles_room_controls_pass_axe_when_opened(clinic: Clinic) -> None:
+    """The console with everything a nurse opens: a person's corrections with a refused name, a device
+    connected and one not, a walk-in's numbers with every field's problem, the goal and evaluation forms,
+    a strategy hidden and another being reworded, and the question before closing."""
+    base, sid = clinic.server.http, clinic.session_id
+    facilitator = await ScreenClient(clinic.link("console")).connect()
+    _, cookie = await join(base, clinic.join_code, "Maria")
+    maria = await ScreenClient(f"{clinic.server.ws}/p/{sid}/ws", cookie).connect()
+    await facilitator.send("join", display_name="Ana")
+    await facilitator.send("join", display_name="Jon")
+    await facilitator.send("mark_participant", participant_id="p3", status="left")
+    for phase in ("agenda", "discussion"):
+        await facilitator.send("open_phase", phase=phase)
+    for text in ("Walk after dinner", "Glucose tablets in every bag"):
+        await facilitator.send("capture_strategy", text=text, anonymous=True)
+    await facilitator.send("hide_strategy", strategy_id="s1", hidden=True)
+    for phase in ("goals", "wrap_up"):
+        await facilitator.send("open_phase", phase=phase)
+    async with chromium() as browser:
+        console = await open_screen(browser, "console", 1366, 768)
+        page = console.page
+        await open_signed_in(page, f"{base}/console/{sid}", "alex")
+        await expect(page.locator("#connection-status")).to_have_attribute("data-status", "live", timeout=LIVE)
+        maria_row = page.locator("#people-rows tr.person").filter(has=page.get_by_role("rowheader", name="Maria"))
+        await expect(maria_row).to_have_attribute("data-device", "connected", timeout=LIVE)
+
+        ana = page.locator("#people-rows tr.person").filter(has=page.get_by_role("rowheader", name="Ana"))
+        await ana.locator(".change-button").click()
+        await page.locator(".rename-input").fill("Maria")
+        await page.locator(".rename-input").press("Enter")
+        await expect(page.locator(".rename-form .error")).to_contain_text("already checked in", timeout=LIVE)
+
+        await page.locator("#on-behalf summary").click()
+        await page.locator("#bp-systolic").fill("130/85")
+        await page.locator("#glucose").fill("7.2")
+        await page.locator("#numbers-submit").click()
+        await expect(page.locator("#glucose-error")).not_to_have_text("")
+        await expect(page.locator("#behalf-evaluation-form")).to_be_visible()
+
+        await expect(page.locator("#strategy-list li[data-hidden=true] .strategy-hidden")).to_have_text(
+            "Hidden from the wall")
+        await page.locator("#strategy-list li[data-hidden=false] .edit-button").click()
+        await page.locator("#next-phase").click()
+        await expect(page.locator("#phase-confirm")).to_be_visible()
+
+        assert await axe_problems(page) == [], "the console with its room controls opened"
+        fit = await overflow(page)
+        assert fit["width"] <= 0, f"the console scrolls sideways: {fit['wide']}"
+        assert not console.problems and not console.dialogs, console.problems + console.dialogs
+    for client in (facilitator, maria):
+        await client.close()

@@ -183,7 +183,9 @@ async def record_numbers_and_request_a_visit(room: Room) -> None:
     await expect(card.locator(".who")).to_have_text(A_NAME, timeout=LIVE)
     await expect(card.locator(".numbers")).to_contain_text("BP 128/82 · Weight 82 kg · Glucose 130 mg/dL")
     row = person_row(room.console.page, A_NAME)
-    await expect(row.locator("td")).to_have_text(["Yes", "Waiting", "No", "No"], timeout=LIVE)
+    await expect(row.locator("td.numbers, td.visit, td.goal, td.rated")).to_have_text(["Yes", "Waiting", "No", "No"],
+                                                                                       timeout=LIVE)
+    await expect(row).to_have_attribute("data-device", "connected")  # her tablet's screen is open
     await assert_the_wall_kept_private_data_off(room.projector)
 
 
@@ -313,8 +315,17 @@ async def write_goal(page: Page, what: str, confidence: int, shared: bool) -> No
 
 
 async def set_goals(room: Room) -> None:
-    """Goals: C shares her plan and the wall shows it; A's unsure plan brings the invitation to make it easier."""
-    await open_next_phase(room.console.page, "Open goals")
+    """Goals: moving on while a topic is left is not silent (the console names it and asks); then C shares
+    her plan and the wall shows it; A's unsure plan brings the invitation to make it easier."""
+    console = room.console.page
+    await console.locator("#next-phase").click()
+    question = console.locator("#phase-confirm")
+    await expect(question).to_be_visible(timeout=LIVE)
+    await expect(question.locator("#phase-confirm-text")).to_contain_text(f"1 topic has not been discussed: “{B_TOPIC}”")
+    await expect(console.locator("#phase-confirm-yes")).to_be_focused()
+    await console.locator("#phase-confirm-yes").click()
+    await expect(console.locator("#next-phase")).to_have_text("Open wrap-up", timeout=LIVE)
+    await expect(question).to_be_hidden()
     await write_goal(room.phone2.page, SHARED_GOAL, 8, shared=True)
     await expect(room.projector.page.locator("#goal-board li")).to_have_count(1, timeout=LIVE)
     await expect(room.projector.page.locator("#goal-board")).to_contain_text(SHARED_GOAL)
@@ -333,7 +344,8 @@ async def wrap_up_and_close(room: Room) -> None:
     await expect(phone.locator("#evaluation-thanks")).to_be_visible(timeout=LIVE)
     console = room.console.page
     await console.locator("#next-phase").click()  # "Close session" asks first
-    await console.locator("#confirm-close").click()
+    await expect(console.locator("#phase-confirm-text")).to_contain_text("Close the session for everyone?")
+    await console.locator("#phase-confirm-yes").click()
     await expect(room.projector.page.locator("#closed-panel")).to_be_visible(timeout=LIVE)
     for screen in room.participants:
         await expect(screen.page.locator("#ended-banner")).to_be_visible(timeout=LIVE)

@@ -75,6 +75,7 @@ class Room:
     voter: ScreenClient
     expected_people: int  # everyone checked in so far, as this screen counts them
     rounds: int = 0
+    strategies_before: int = 0  # strategies on the board before the rounds began
     clients: list[ScreenClient] = field(default_factory=list)
 
     @property
@@ -148,7 +149,8 @@ async def shows_the_updates(room: Room) -> None:
         await expect(page.locator("#strategy-list li")).to_have_count(room.rounds, timeout=LIVE)
     elif kind == "console":
         await expect(page.locator("#people-count")).to_have_text(str(room.expected_people), timeout=LIVE)
-        await expect(page.locator("#strategy-list li")).to_have_count(room.rounds, timeout=LIVE)
+        await expect(page.locator("#strategy-list li")).to_have_count(room.strategies_before + room.rounds,
+                                                                      timeout=LIVE)
         await expect(page.locator("#waiting-count")).to_have_text(str(room.rounds), timeout=LIVE)
     else:
         await expect(page.locator("#waiting-count")).to_have_text(str(room.rounds), timeout=LIVE)
@@ -204,6 +206,20 @@ async def edit_first_topic(room: Room) -> None:
     await row.locator(".edit-button").click()
 
 
+async def correct_rosa(room: Room) -> None:
+    """The facilitator opens Rosa's corrections: her new name goes in the field under her row."""
+    row = room.page.locator("#people-rows tr.person").filter(has=room.page.get_by_role("rowheader", name="Rosa"))
+    await row.locator(".change-button").click()
+
+
+async def edit_a_strategy(room: Room) -> None:
+    """A strategy on the board, opened for rewording (the rounds add newer ones above it)."""
+    await room.console.send("capture_strategy", text="Walk", anonymous=True)
+    room.strategies_before = 1
+    card = room.page.locator("#strategy-list li").filter(has_text="Walk")
+    await card.locator(".edit-button").click()
+
+
 async def start_an_encounter(room: Room) -> None:
     """Sam (this queue's clinician) calls and starts Rosa's one-on-one: the note field appears."""
     await room.voter.send("request_visit", text="My feet tingle")
@@ -221,6 +237,7 @@ TO_GOALS = next_phase("goals", "Step 4")
 TO_WRAP_UP = next_phase("wrap_up", "Step 5")
 CONSOLE_TO_AGENDA = next_phase("agenda", "Agenda setting")
 CONSOLE_TO_GOALS = next_phase("goals", "Goals")
+CONSOLE_TO_WRAP_UP = next_phase("wrap_up", "Wrap-up")
 TOPICS = ("Sleep", "Eating out")
 HALF, REST = "Walking after dinner with ", "my sister, twice a week"
 
@@ -239,17 +256,28 @@ FIELDS = [
     Field("participant", "#evaluation-helped", "wrap_up", HALF, REST),
     Field("participant", "#evaluation-change", "wrap_up", HALF, REST),
     Field("console", "#walkin-name", "check_in", "Ana ", "M.", extra=CONSOLE_TO_AGENDA),
-    Field("console", "#bp-systolic", "check_in", "1", "28", prepare=open_on_behalf, caret=False,
+    Field("console", "#bp-systolic", "check_in", "1", "28", prepare=open_on_behalf,
           extra=CONSOLE_TO_AGENDA),
-    Field("console", "#bp-diastolic", "check_in", "8", "2", prepare=open_on_behalf, caret=False),
-    Field("console", "#weight", "check_in", "8", "2.5", prepare=open_on_behalf, caret=False),
-    Field("console", "#glucose", "check_in", "1", "30", prepare=open_on_behalf, caret=False),
+    Field("console", "#bp-diastolic", "check_in", "8", "2", prepare=open_on_behalf),
+    Field("console", "#weight", "check_in", "8", "2.5", prepare=open_on_behalf),
+    Field("console", "#glucose", "check_in", "1", "30", prepare=open_on_behalf),
     Field("console", "#request-text", "check_in", HALF, REST, prepare=open_on_behalf, extra=CONSOLE_TO_AGENDA),
     Field("console", "#vote-budget", "check_in", "", "5", caret=False, prefilled="3"),
     Field("console", "#propose-title", "agenda", HALF, REST, topics=TOPICS, extra=votes_reorder_the_topics),
     Field("console", "#topic-list .edit-input:visible", "agenda", " at ", "night", prepare=edit_first_topic,
           topics=TOPICS, extra=votes_reorder_the_topics, prefilled="Sleep"),
     Field("console", "#strategy-text", "discussion", HALF, REST, extra=CONSOLE_TO_GOALS),
+    Field("console", "#people-rows .rename-input", "check_in", " G", "onzalez", prepare=correct_rosa,
+          extra=CONSOLE_TO_AGENDA, prefilled="Rosa"),
+    Field("console", "#strategy-list .edit-input:visible", "discussion", " after ", "dinner", prepare=edit_a_strategy,
+          extra=CONSOLE_TO_GOALS, prefilled="Walk"),
+    Field("console", "#behalf-goal-what", "goals", HALF, REST, prepare=open_on_behalf, extra=CONSOLE_TO_WRAP_UP),
+    Field("console", "#behalf-goal-how-much", "goals", "20 min", "utes", prepare=open_on_behalf),
+    Field("console", "#behalf-goal-when", "goals", "after ", "dinner", prepare=open_on_behalf),
+    Field("console", "#behalf-goal-how-often", "goals", "4 days ", "a week", prepare=open_on_behalf,
+          extra=CONSOLE_TO_WRAP_UP),
+    Field("console", "#behalf-helped", "wrap_up", HALF, REST, prepare=open_on_behalf),
+    Field("console", "#behalf-change", "wrap_up", HALF, REST, prepare=open_on_behalf),
     Field("queue", "#room", "check_in", "Exam ", "room 2"),
     Field("queue", "#mine-list .note", "check_in", HALF, REST, prepare=start_an_encounter),
 ]

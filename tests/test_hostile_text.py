@@ -163,6 +163,16 @@ async def test_typed_markup_and_templates_show_as_text_on_every_screen(clinic: C
             await shows_literally(queue, f"Note: {NOTE}")
             await shows_literally(console, f"{NAME_A} — {STAFF_NAME}, ")
 
+            # The console's question before goals names the hostile topic it would skip; its corrections
+            # of a person show the hostile name, in their title and in the field to rename.
+            await console.page.locator("#next-phase").click()
+            await shows_literally(console, f"1 topic has not been discussed: “{TOPIC_A}”")
+            await console.page.locator("#phase-confirm-cancel").click()
+            row = console.page.locator("#people-rows tr.person").filter(has_text=NAME_A)
+            await row.locator(".change-button").click()
+            await shows_literally(console, f"Correct {NAME_A}")
+            await has_value(console, "#people-rows .rename-input", NAME_A)
+
             # Goals: A shares a hostile plan with the group.
             await facilitator.send("open_phase", phase="goals", confirm=True)
             await a.send("set_goal", **GOAL, confidence=8, shared=True)

@@ -1,6 +1,7 @@
 // The facilitator's console: moves the room through its phases, moderates topics, keeps time,
 // captures strategies and keeps an eye on check-in and the visit queue. Each part of the screen
 // is a module of ./console/ that renders its view sections and wires its own controls.
+import * as behalf from "./console/behalf.js";
 import * as discussion from "./console/discussion.js";
 import * as people from "./console/people.js";
 import * as phases from "./console/phases.js";
@@ -9,7 +10,7 @@ import * as topics from "./console/topics.js";
 import * as visits from "./console/visits.js";
 import { start } from "./staff.js";
 
-const PARTS = [phases, people, topics, discussion, strategies, visits];
+const PARTS = [phases, people, behalf, topics, discussion, strategies, visits];
 
 const { channel } = start({
   render(view) {

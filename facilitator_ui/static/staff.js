@@ -22,6 +22,10 @@ export function start({ render, tick }) {
     onView(view) {
       keepFocus(() => render(view, channel));
     },
+    onPresence() {
+      // Who has a screen open is not part of the view: redraw with it (channel.presence).
+      if (channel.view) keepFocus(() => render(channel.view, channel));
+    },
     onStatus(state, detail) {
       if (state === "signed_out" && config.sign_in_url) {
         // The sign-in ended: take the data off the screen at once, and offer to sign in again.
@@ -123,7 +127,7 @@ export function capitalise(text) {
 }
 
 // Server reasons are clauses ("the title cannot be empty"): show them as sentences.
-function sentence(text) {
+export function sentence(text) {
   const capital = capitalise(String(text).trim());
   return /[.!?]$/.test(capital) ? capital : capital + ".";
 }

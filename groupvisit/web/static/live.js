@@ -24,15 +24,16 @@ function commandId() {
   return Date.now().toString(36) + Math.random().toString(36).slice(2);
 }
 
-// connect({url, onView, onEvent, onStatus}) -> {send(name, args), view, serverNow(), reportActivity()}
+// connect({url, onView, onEvent, onStatus, onPresence}) -> {send(name, args), view, serverNow(), reportActivity()}
 export function connect(options) {
   const handlers = Object.assign(
-    { onView() {}, onEvent() {}, onStatus() {} },
+    { onView() {}, onEvent() {}, onStatus() {}, onPresence() {} },
     options
   );
   const channel = {
     view: null,
     seq: null,
+    presence: null, // staff screens: the ids of participants with a screen open now (a `presence` frame)
     status: "connecting",
     clockOffsetMs: 0,
     serverNow() {
@@ -140,6 +141,9 @@ export function connect(options) {
       if (ended() && channel.status !== "ended") setStatus("ended", "the session has ended");
       if (msg.event) handlers.onEvent(msg.event, msg);
       handlers.onView(channel.view, Object.keys(msg.view || {}), msg);
+    } else if (msg.type === "presence") {
+      channel.presence = msg.connected;
+      handlers.onPresence(msg.connected);
     } else if (msg.type === "ack") {
       const entry = pending.get(msg.id);
       if (entry) {

@@ -24,8 +24,8 @@ def open_phase(state: SessionState, cmd: OpenPhase, actor: Actor, now: float) ->
     skipped = skipped_topics(state) if target.rank >= Phase.GOALS.rank else []
     if skipped and not cmd.confirm:
         raise Refused(f"{len(skipped)} {'topic has' if len(skipped) == 1 else 'topics have'} not been discussed: "
-                      f"{titles(skipped)}. Opening {target.label} skips {'it' if len(skipped) == 1 else 'them'}: "
-                      "send it again with confirm to go ahead", "needs_confirmation")
+                      f"{titles(skipped)}. Opening {target.label} skips {'it' if len(skipped) == 1 else 'them'}",
+                      "needs_confirmation")
     events: list[Event] = end_current(state, now)
     if target is Phase.DISCUSSION:
         agenda = fix_agenda(state, now)
@@ -59,8 +59,7 @@ def close_session(state: SessionState, cmd: CloseSession, actor: Actor, now: flo
     waiting = [state.participants[e.participant_id].name for e in queue_order(state)]
     if waiting and not cmd.confirm:
         raise Refused(f"{len(waiting)} still {'waits' if len(waiting) == 1 else 'wait'} for a one-on-one: "
-                      f"{', '.join(waiting)}. Closing records them as not seen: send it again with confirm to "
-                      "go ahead", "needs_confirmation")
+                      f"{', '.join(waiting)}. Closing records them as not seen", "needs_confirmation")
     return [*end_current(state, now), SessionClosed(now)]
 
 

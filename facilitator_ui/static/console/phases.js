@@ -15,8 +15,6 @@ const NEXT_STEP = {
   wrap_up: { label: "Close session", close: true, yes: "Yes, close the session" },
 };
 const CLOSE_QUESTION = "Close the session for everyone? Nobody can vote, share or join after this.";
-// The server's reason ends with what a protocol client must do; the button below says it for people.
-const PROTOCOL_TAIL = /:\s*send it again with confirm to go ahead\.?$/i;
 
 let channel = null;
 let asking = null; // what the open confirmation sends when answered "yes": { name, args }
@@ -59,7 +57,7 @@ function send(button, command, busyLabel) {
   let skipping = null;
   const result = channel.send(command.name, command.args).catch((error) => {
     if (!error || error.code !== "needs_confirmation") throw error;
-    skipping = sentence(String(error.reason).replace(PROTOCOL_TAIL, ""));
+    skipping = sentence(error.reason);
   });
   return run(button, $("phase-error"), result, busyLabel).then((ok) => {
     if (skipping === null) return ok;

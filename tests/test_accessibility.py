@@ -313,8 +313,9 @@ async def test_a_full_room_passes_axe_and_the_wall_holds_twelve_topics(clinic: C
             await phone.page.get_by_test_id("room-vote-keep").click()
             await expect(phone.page.get_by_test_id("room-vote-keep")).to_have_attribute("aria-pressed", "true",
                                                                                          timeout=LIVE)
-            await queue.page.locator("#room").fill("Exam room 2")
             maria = queue.page.locator("#waiting-list li").filter(has_text="My feet tingle")
+            await maria.get_by_test_id("call").click()  # the first call asks for the room
+            await maria.locator(".room-ask-input").fill("Exam room 2")
             await maria.get_by_test_id("call").click()
             await expect(tablet.page.locator("#called-banner")).to_be_visible(timeout=LIVE)
             found = await asyncio.gather(*(axe_problems(screen.page) for screen in room))

@@ -76,6 +76,7 @@ class Room:
     expected_people: int  # everyone checked in so far, as this screen counts them
     rounds: int = 0
     clients: list[ScreenClient] = field(default_factory=list)
+    waiting_before: int = 0  # in the visit queue before the updates began
 
     @property
     def page(self) -> Page:
@@ -151,7 +152,8 @@ async def shows_the_updates(room: Room) -> None:
         await expect(page.locator("#strategy-list li")).to_have_count(room.rounds, timeout=LIVE)
         await expect(page.locator("#waiting-count")).to_have_text(str(room.rounds), timeout=LIVE)
     else:
-        await expect(page.locator("#waiting-count")).to_have_text(str(room.rounds), timeout=LIVE)
+        await expect(page.locator("#waiting-count")).to_have_text(str(room.waiting_before + room.rounds),
+                                                                  timeout=LIVE)
 
 
 def next_phase(phase: str, step_text: str) -> Callable[[Room], Awaitable[None]]:
@@ -204,6 +206,18 @@ async def edit_first_topic(room: Room) -> None:
     await row.locator(".edit-button").click()
 
 
+async def change_the_room(room: Room) -> None:
+    await room.page.locator("#room-change").click()
+
+
+async def call_without_a_room(room: Room) -> None:
+    """Call with no room yet: the card asks for it (and the field must then survive the queue growing)."""
+    await room.voter.send("request_visit", text="My feet tingle")
+    room.waiting_before = 1
+    await room.page.locator("#waiting-list li").filter(has_text="My feet tingle").get_by_test_id("call").click()
+    await expect(room.page.locator("#waiting-list .room-ask-input")).to_be_focused()
+
+
 async def start_an_encounter(room: Room) -> None:
     """Sam (this queue's clinician) calls and starts Rosa's one-on-one: the note field appears."""
     await room.voter.send("request_visit", text="My feet tingle")
@@ -250,7 +264,8 @@ FIELDS = [
     Field("console", "#topic-list .edit-input:visible", "agenda", " at ", "night", prepare=edit_first_topic,
           topics=TOPICS, extra=votes_reorder_the_topics, prefilled="Sleep"),
     Field("console", "#strategy-text", "discussion", HALF, REST, extra=CONSOLE_TO_GOALS),
-    Field("queue", "#room", "check_in", "Exam ", "room 2"),
+    Field("queue", "#room", "check_in", "Exam ", "room 2", prepare=change_the_room),
+    Field("queue", "#waiting-list .room-ask-input:visible", "check_in", "Exam ", "room 2", prepare=call_without_a_room),
     Field("queue", "#mine-list .note", "check_in", HALF, REST, prepare=start_an_encounter),
 ]
 

@@ -352,6 +352,9 @@ async def test_the_sign_in_sessions_and_projector_link_pages_pass_axe_and_fit(cl
             await expect(page.locator("#display-link")).to_be_visible()
             await check_staff_page(screen, "a new projector link")
             await page.goto(f"{base}/sessions/nosuchsession/summary.csv")
+            # A staff page's error leads to the staff's sessions page, not to the patients' join page.
+            await expect(page.locator("#staff-home")).to_have_attribute("href", "/staff")
+            assert await page.locator("a[href='/join']").count() == 0
             await check_staff_page(screen, "an error page")
             await page.goto(f"{base}/staff")
             await page.locator("#sign-out").click()

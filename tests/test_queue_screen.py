@@ -80,17 +80,26 @@ async def test_the_room_is_asked_at_the_first_call_and_remembered(queue: Queue) 
     await page.locator("#room").fill("Exam 5")
     await page.locator("#room").press("Enter")
     await expect(page.locator("#room-shown")).to_have_text("Your room: Exam 5 change")
+    await one_header_row(page)
     for person in people:
         await person.close()
 
 
-async def test_the_header_is_one_row_at_1280_pixels(queue: Queue) -> None:
+@pytest.mark.parametrize("status", ["live", "reconnecting"])
+async def test_the_header_is_one_row_at_1280_pixels(queue: Queue, status: str) -> None:
     page = queue.page
+    if status == "reconnecting":  # the longest words the status line has
+        await page.locator("#connection-status").evaluate(
+            "(node) => { node.textContent = 'Connection lost: reconnecting…'; }")
+    await one_header_row(page)
+
+
+async def one_header_row(page: Page) -> None:
+    """The sign-out button sits in the row the title starts: nothing wrapped to a second row."""
     title = await page.locator(".top h1").bounding_box()
     sign_out = await page.locator("#sign-out").bounding_box()
     header = await page.locator("header.top").bounding_box()
     assert title and sign_out and header
-    # Every item of the header sits in the row the title starts.
     assert sign_out["y"] < title["y"] + title["height"], (title, sign_out)
     assert header["height"] < 2 * sign_out["height"] + 30, header
 

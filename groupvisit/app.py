@@ -64,12 +64,17 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
     ]
 
 
+STAFF_PATHS = ("/staff", "/login", "/logout", "/sessions/", "/console/", "/queue/", "/projector/")
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if 300 <= exc.status_code < 400 and exc.headers:  # sent to sign in first
         return RedirectResponse(exc.headers["location"], status_code=exc.status_code)
-    return pages.render(request, "participant/error.html", {"status": exc.status_code, "message": exc.detail},
-                        exc.status_code)
+    # A staff page's error leads back to the staff's way in; any other (a patient's, a mistyped address) to joining.
+    staff = request.url.path.startswith(STAFF_PATHS)
+    return pages.render(request, "staff/error.html" if staff else "participant/error.html",
+                        {"status": exc.status_code, "message": exc.detail, "title": "groupvisit"}, exc.status_code)
 
 
 def create_app(settings: Settings, *, store: Store | None = None, hub: Hub | None = None,

@@ -26,6 +26,11 @@ TOPICS = {
     "en": ["Eating out with friends", "Feeling tired after lunch", "Checking my feet"],
     "es": ["Comer fuera con amigos", "Cansancio después de comer", "Revisarme los pies"],
 }
+WALL_STRATEGIES = [
+    "A short walk right after dinner", "Order first at restaurants", "Glucose tablets in every bag",
+    "Cocino el domingo para la semana", "Water before every meal", "A pill box with the days on it",
+    "Stairs instead of the lift", "Fruit on the table, sweets in the cupboard",
+]
 WALL_TOPICS = [
     "Eating out with friends and family", "Low blood sugar at night", "Feeling judged about my weight",
     "Sleep and feeling tired", "Cooking on a budget", "Reading food labels", "Stress at work",
@@ -266,6 +271,23 @@ async def wall_fits(projector: Page, rows: str) -> None:
     assert clipped == [], f"cut off at the bottom: {clipped}"
 
 
+async def more_than_four_strategies(wall: Page) -> None:
+    """At 1920×1080 the board shows at least six strategy cards whole, the newest first."""
+    visible = wall.locator("#strategy-board li:visible")
+    assert await visible.count() >= 6, await visible.count()
+    await expect(visible.first.locator(".strategy-text")).to_have_text(WALL_STRATEGIES[-1])
+    await expect(wall.locator("#strategy-board-more")).to_have_text(
+        re.compile(r"^(\+ \d+ more strateg(y|ies) on your devices)?$"))
+
+
+async def join_code_in_view(wall: Page, code: str) -> None:
+    """The join code is on the wall, inside the screen (the big one at check-in, the corner later)."""
+    shown = wall.get_by_text(code, exact=True).filter(visible=True)
+    await expect(shown.first).to_be_visible(timeout=LIVE)
+    box = await shown.first.bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 1920 and box["y"] + box["height"] <= 1080
+
+
 async def join_in_browser(screen: Screen, base: str, code: str, name: str, language: str) -> None:
     page = screen.page
     await page.goto(f"{base}/join/{code}?lang={language}")
@@ -317,6 +339,7 @@ async def test_a_full_room_passes_axe_and_the_wall_holds_twelve_topics(clinic: C
             await expect(wall.locator("#checkin-panel [lang='es'] h2")).to_have_text(
                 "Únase desde su teléfono o una tableta de la clínica")
             await wall_fits(wall, "#checkin-panel .join-language, #checked-in li, #join-qr")
+            await join_code_in_view(wall, clinic.join_code)
             assert await axe_problems(wall) == [], "the projector at check-in"
 
             await facilitator.send("open_phase", phase="agenda")
@@ -328,26 +351,30 @@ async def test_a_full_room_passes_axe_and_the_wall_holds_twelve_topics(clinic: C
             await expect(wall.locator("#topic-board li")).to_have_count(12, timeout=LIVE)
             await expect(wall.locator("#join-corner [lang='es']")).to_have_text("Únase con el código")
             await wall_fits(wall, "#topic-board li, #join-corner")
+            await join_code_in_view(wall, clinic.join_code)
             assert await axe_problems(wall) == [], "the projector in agenda setting"
 
             await facilitator.send("open_phase", phase="discussion")
-            for n, text in enumerate(["A short walk right after dinner", "Order first at restaurants",
-                                      "Glucose tablets in every bag", "Cocino el domingo para la semana"]):
+            for n, text in enumerate(WALL_STRATEGIES):
                 await people[n].send("capture_strategy", text=text)
-            await expect(wall.locator("#strategy-board li")).to_have_count(4, timeout=LIVE)
-            await wall_fits(wall, "#agenda-list li, #strategy-board li, #countdown")
+            await expect(wall.locator("#strategy-board li")).to_have_count(len(WALL_STRATEGIES), timeout=LIVE)
+            await more_than_four_strategies(wall)
+            await expect(wall.locator("#countdown-label")).to_contain_text("time left")
+            await join_code_in_view(wall, clinic.join_code)
+            await wall_fits(wall, "#agenda-list li, #strategy-board li:visible, #countdown")
             clinic.clock.advance(9 * 60)
             for screen in room:
                 await screen.context.clock.fast_forward(9 * 60 * 1000)
             await expect(wall.locator("#time-up")).to_be_visible(timeout=LIVE)
-            await wall_fits(wall, "#agenda-list li, #strategy-board li, #countdown, #time-up, #predicted-end")
+            await wall_fits(wall, "#agenda-list li, #strategy-board li:visible, #countdown, #time-up, #predicted-end")
             for n, person in enumerate(people[:7]):
                 await person.send("room_vote", choice="keep_going" if n < 5 else "move_on")
             await phone.page.get_by_test_id("room-vote-keep").click()
             await expect(phone.page.get_by_test_id("room-vote-keep")).to_have_attribute("aria-pressed", "true",
                                                                                          timeout=LIVE)
-            await queue.page.locator("#room").fill("Exam room 2")
             maria = queue.page.locator("#waiting-list li").filter(has_text="My feet tingle")
+            await maria.get_by_test_id("call").click()  # the first call asks for the room
+            await maria.locator(".room-ask-input").fill("Exam room 2")
             await maria.get_by_test_id("call").click()
             await expect(tablet.page.locator("#called-banner")).to_be_visible(timeout=LIVE)
             found = await asyncio.gather(*(axe_problems(screen.page) for screen in room))
@@ -357,6 +384,19 @@ async def test_a_full_room_passes_axe_and_the_wall_holds_twelve_topics(clinic: C
             for folder in screenshot_dirs():
                 for screen in room:
                     await screen.screenshot(folder / f"{screen.name}.png")
+
+            # Goals and wrap-up: the instructions in both languages, the board and the code for latecomers.
+            for phase, english, spanish_words in (
+                    ("goals", "On your device: what, how much", "En su dispositivo: qué, cuánto"),
+                    ("wrap_up", "what helped today", "¿qué le ayudó hoy")):
+                await facilitator.send("open_phase", phase=phase, confirm=True)
+                await expect(wall.locator("#wall")).to_have_attribute("data-phase", phase, timeout=LIVE)
+                await expect(wall.locator(".wall-hints:visible [lang='en']")).to_contain_text(english)
+                await expect(wall.locator(".wall-hints:visible [lang='es']")).to_contain_text(spanish_words)
+                await more_than_four_strategies(wall)
+                await join_code_in_view(wall, clinic.join_code)
+                await wall_fits(wall, "#strategy-board li:visible, .wall-hints:visible, #join-corner")
+                assert await axe_problems(wall) == [], f"the projector in {phase}"
         finally:
             await browser.close()
     for client in (facilitator, *people):
@@ -384,6 +424,9 @@ async def test_the_sign_in_sessions_and_projector_link_pages_pass_axe_and_fit(cl
             await expect(page.locator("#display-link")).to_be_visible()
             await check_staff_page(screen, "a new projector link")
             await page.goto(f"{base}/sessions/nosuchsession/summary.csv")
+            # A staff page's error leads to the staff's sessions page, not to the patients' join page.
+            await expect(page.locator("#staff-home")).to_have_attribute("href", "/staff")
+            assert await page.locator("a[href='/join']").count() == 0
             await check_staff_page(screen, "an error page")
             await page.goto(f"{base}/staff")
             await page.locator("#sign-out").click()

@@ -283,8 +283,10 @@ async def vote_while_a_is_offline(room: Room, tablet_link: DeviceLink) -> None:
 async def see_a_for_the_visit(room: Room) -> None:
     """5. The clinician calls A from the queue; A's screen says who and where at once; start, complete."""
     queue, tablet = room.queue.page, room.tablet.page
-    await queue.locator("#room").fill(ROOM)
-    await queue.locator("#waiting-list li").filter(has_text=REQUEST).get_by_test_id("call").click()
+    card = queue.locator("#waiting-list li").filter(has_text=REQUEST)
+    await card.get_by_test_id("call").click()  # the first call asks for the room, right there
+    await card.locator(".room-ask-input").fill(ROOM)
+    await card.get_by_test_id("call").click()
     await expect(tablet.locator("#called-banner")).to_be_visible(timeout=LIVE)
     await expect(tablet.locator("#called-who")).to_have_text(f"{CLINICIAN} is ready for you")
     await expect(tablet.locator("#called-room")).to_have_text(f"Please go to: {ROOM}")

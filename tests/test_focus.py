@@ -77,6 +77,7 @@ class Room:
     rounds: int = 0
     strategies_before: int = 0  # strategies on the board before the rounds began
     clients: list[ScreenClient] = field(default_factory=list)
+    waiting_before: int = 0  # in the visit queue before the updates began
 
     @property
     def page(self) -> Page:
@@ -153,7 +154,8 @@ async def shows_the_updates(room: Room) -> None:
                                                                       timeout=LIVE)
         await expect(page.locator("#waiting-count")).to_have_text(str(room.rounds), timeout=LIVE)
     else:
-        await expect(page.locator("#waiting-count")).to_have_text(str(room.rounds), timeout=LIVE)
+        await expect(page.locator("#waiting-count")).to_have_text(str(room.waiting_before + room.rounds),
+                                                                  timeout=LIVE)
 
 
 def next_phase(phase: str, step_text: str) -> Callable[[Room], Awaitable[None]]:
@@ -220,6 +222,18 @@ async def edit_a_strategy(room: Room) -> None:
     await card.locator(".edit-button").click()
 
 
+async def change_the_room(room: Room) -> None:
+    await room.page.locator("#room-change").click()
+
+
+async def call_without_a_room(room: Room) -> None:
+    """Call with no room yet: the card asks for it (and the field must then survive the queue growing)."""
+    await room.voter.send("request_visit", text="My feet tingle")
+    room.waiting_before = 1
+    await room.page.locator("#waiting-list li").filter(has_text="My feet tingle").get_by_test_id("call").click()
+    await expect(room.page.locator("#waiting-list .room-ask-input")).to_be_focused()
+
+
 async def start_an_encounter(room: Room) -> None:
     """Sam (this queue's clinician) calls and starts Rosa's one-on-one: the note field appears."""
     await room.voter.send("request_visit", text="My feet tingle")
@@ -278,7 +292,8 @@ FIELDS = [
           extra=CONSOLE_TO_WRAP_UP),
     Field("console", "#behalf-helped", "wrap_up", HALF, REST, prepare=open_on_behalf),
     Field("console", "#behalf-change", "wrap_up", HALF, REST, prepare=open_on_behalf),
-    Field("queue", "#room", "check_in", "Exam ", "room 2"),
+    Field("queue", "#room", "check_in", "Exam ", "room 2", prepare=change_the_room),
+    Field("queue", "#waiting-list .room-ask-input:visible", "check_in", "Exam ", "room 2", prepare=call_without_a_room),
     Field("queue", "#mine-list .note", "check_in", HALF, REST, prepare=start_an_encounter),
 ]
 

@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 const MAX_NAMES = 40;
 const MAX_TOPICS = 12;
 const MAX_AGENDA = 5; // with the time-up box shown, one more row would push the predicted end off the wall
-const MAX_STRATEGIES = 4;
+const MAX_STRATEGIES = 12; // newest first, as many as fit whole (see fitStrategies)
 const MAX_GOALS = 6;
 
 const PANELS = {
@@ -23,17 +23,12 @@ const PANELS = {
 };
 const ALL_PANELS = [...new Set(Object.values(PANELS).flat())];
 
-const HINTS = {
-  goals: "On your device: what, how much, when, how often — and how sure you are, 0 to 10",
-  wrap_up: "On your device: what helped today, and what should we change?",
-};
-
 function render(view, channel) {
   const phase = view.session.phase;
   $("wall").dataset.phase = phase;
   setText($("phase-label"), capitalise(view.session.phase_label));
-  // Latecomers still need the code once the big one has gone.
-  show($("join-corner"), phase === "agenda" || phase === "discussion");
+  // Latecomers still need the code once the big one has gone: in a corner in every phase until close.
+  show($("join-corner"), phase !== "check_in" && phase !== "closed");
   for (const id of ALL_PANELS) show($(id), PANELS[phase].includes(id));
   renderCheckIn(view);
   renderTopics(view);
@@ -128,8 +123,11 @@ function makeAgendaRow() {
     el("span", { class: "agenda-note" }));
 }
 
+// Newest first, never scrolled or paged (a wall that moves on its own loses the reader at the back): the
+// newest cards that fit whole, and a line counting the rest, which every device still lists.
 function renderStrategies(view) {
-  const latest = [...view.strategies].sort((a, b) => b.at - a.at).slice(0, MAX_STRATEGIES);
+  // (Reversed first: of strategies shared in the same second, the later one is still the newer.)
+  const latest = [...view.strategies].reverse().sort((a, b) => b.at - a.at).slice(0, MAX_STRATEGIES);
   const current = view.agenda.current;
   show($("strategy-board-empty"), latest.length === 0);
   syncList($("strategy-board"), latest, (s) => s.id,
@@ -138,11 +136,42 @@ function renderStrategies(view) {
       setText(card.querySelector(".strategy-text"), s.text);
       setText(card.querySelector(".strategy-meta"), strategyMeta(s, current && current.topic_id));
     });
+  strategyTotal = view.strategies.length;
+  fitStrategies();
+}
+
+// The board's room changes without a render too (the time-up box appears): fit the cards again then.
+let strategyTotal = 0;
+new ResizeObserver(() => fitStrategies()).observe($("strategy-panel"));
+
+function fitStrategies() {
+  const total = strategyTotal;
+  const board = $("strategy-board");
+  const more = $("strategy-board-more");
+  const cards = [...board.children];
+  for (const card of cards) card.hidden = false;
+  show(more, false);
+  if (board.closest("[hidden]")) return; // not on the wall in this phase: nothing to measure
+  const panel = $("strategy-panel");
+  const room = () => panel.getBoundingClientRect().bottom;
+  let shown = cards.length;
+  const overflows = () => shown > 0 && cards[shown - 1].getBoundingClientRect().bottom > room() - (shown < total ? more.offsetHeight : 0);
+  const moreLine = () => {
+    show(more, shown < total);
+    setText(more, "+ " + plural(total - shown, "more strategy", "more strategies") + " on your devices");
+  };
+  moreLine();
+  while (overflows()) {
+    shown -= 1;
+    cards[shown].hidden = true;
+    moreLine();
+  }
 }
 
 function renderGoals(view) {
   const goals = view.shared_goals.slice(0, MAX_GOALS);
-  setText($("goals-hint"), HINTS[view.session.phase] || "");
+  show($("goals-hint"), view.session.phase === "goals");
+  show($("wrap-up-hint"), view.session.phase === "wrap_up");
   show($("goal-board-empty"), goals.length === 0);
   syncList($("goal-board"), goals, (g) => g.name,
     () => el("li", { class: "goal" }, el("h3", { class: "goal-name" }), el("p", { class: "goal-what" }),
@@ -157,7 +186,7 @@ function renderGoals(view) {
 function renderClosed(view) {
   const discussed = view.agenda.items.filter((i) => i.status === "done").length;
   setText($("closed-summary"), [
-    plural(view.participants.length, "person", "people") + " took part",
+    plural(view.attendance.took_part, "person", "people") + " took part",
     plural(discussed, "topic", "topics") + " discussed",
     plural(view.strategies.length, "strategy", "strategies") + " shared",
   ].join(" · "));

@@ -9,19 +9,45 @@ const $ = (id) => document.getElementById(id);
 const { config, channel } = start({ render, tick: render });
 const me = config.viewer.id;
 
-// The room is the clinician's, not the session's: keep it across reloads of this page.
+// ---- The clinician's room: asked once (at the first call, or in the header), remembered per clinician on
+// this device, so that every call says where to go.
 const ROOM_KEY = "groupvisit-room-" + me;
+const REASONS = { left: "left the session", mistake: "checked in by mistake" };
+let room = "";
 try {
-  $("room").value = window.localStorage.getItem(ROOM_KEY) || "";
+  room = (window.localStorage.getItem(ROOM_KEY) || "").trim();
 } catch (blocked) {
-  // Storage can be off (private mode): the field still works for this page.
+  // Storage can be off (private mode): the room is then asked once per page instead.
 }
-$("room").addEventListener("input", () => {
+
+function setRoom(value) {
+  room = value.trim();
   try {
-    window.localStorage.setItem(ROOM_KEY, $("room").value);
+    window.localStorage.setItem(ROOM_KEY, room);
   } catch (blocked) {
-    // As above: nothing to remember it in.
+    // As above: nothing to remember it in beyond this page.
   }
+  showRoom();
+}
+
+function showRoom() {
+  setText($("room-name"), room || "not set yet");
+  setText($("room-change"), room ? "change" : "set");
+}
+showRoom();
+
+$("room-change").addEventListener("click", () => {
+  $("room").value = room;
+  show($("room-shown"), false);
+  show($("room-form"), true);
+  $("room").focus();
+});
+$("room-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  if ($("room").value.trim()) setRoom($("room").value);
+  show($("room-form"), false);
+  show($("room-shown"), true);
+  $("room-change").focus();
 });
 
 function send(name, args) {
@@ -45,6 +71,7 @@ function render(view) {
   renderWaiting(waiting, goals, mine[0], closed);
   renderOthers(others);
   renderCompleted(completed);
+  renderWithdrawn(view.queue.withdrawn);
 }
 
 // What every encounter card shows about the person: name, request, numbers and goal.
@@ -151,8 +178,26 @@ function makeWaitingCard(e) {
   const call = el("button", { type: "button", class: "primary", "data-testid": "call", "aria-describedby": "busy-note" },
     "Call");
   const skip = el("button", { type: "button", "data-testid": "skip" }, "Skip");
+  // With no room yet, Call asks for it right here; Call again (or Enter) sends it.
+  const askId = "room-ask-" + e.encounter_id;
+  const ask = el("input", { id: askId, class: "room-ask-input", maxlength: "40", autocomplete: "off",
+    placeholder: "e.g. Exam room 2" });
+  const asking = el("form", { class: "room-ask" },
+    el("label", { for: askId }, "Your room (asked once, remembered on this device)"), ask);
+  asking.hidden = true;
+  asking.addEventListener("submit", (event) => {
+    event.preventDefault();
+    call.click();
+  });
   call.addEventListener("click", () => {
-    const room = $("room").value.trim();
+    if (!room && ask.value.trim()) setRoom(ask.value);
+    if (!room) {
+      show(asking, true);
+      ask.focus();
+      setText(alertNode, "Which room should they come to? Type it, then Call again.");
+      return;
+    }
+    show(asking, false);
     run(call, alertNode, send("call_participant", { encounter_id: e.encounter_id, room }), "Calling…");
   });
   skip.addEventListener("click", () => {
@@ -166,6 +211,7 @@ function makeWaitingCard(e) {
     el("p", { class: "flag" }, el("span", { "aria-hidden": "true" }, "⚑ "),
       "In their top topic now — consider later"),
     ...about,
+    asking,
     el("div", { class: "button-row" }, call, skip),
     alertNode);
 }
@@ -198,4 +244,14 @@ function renderCompleted(completed) {
         duration(e.ended_at - e.started_at) + " · with " + by);
       setText(row.querySelector(".note-text"), e.note ? "Note: " + e.note : "No note");
     });
+}
+
+// Someone who left the session, or was checked in by mistake, leaves the queue unseen: said, not lost.
+function renderWithdrawn(withdrawn) {
+  show($("withdrawn-heading"), withdrawn.length > 0);
+  setText($("withdrawn-count"), withdrawn.length);
+  syncList($("withdrawn-list"), withdrawn, (e) => e.encounter_id, () => el("li", {}), (row, e) => {
+    row.dataset.encounterId = e.encounter_id;
+    setText(row, e.name + " — withdrawn: " + (REASONS[e.withdrawn_reason] || "left the queue"));
+  });
 }

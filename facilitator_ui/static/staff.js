@@ -3,6 +3,7 @@
 // countdowns and predicted agenda times.
 import { clockTime, config as pageConfig, connect, countdown } from "/static/common/live.js";
 import { keepFocus, setText } from "/static/common/patch.js";
+import { leave, leaveFor } from "./account.js";
 
 const STATUS_TEXT = {
   connecting: "Connecting…",
@@ -17,8 +18,10 @@ const STATUS_TEXT = {
 export function start({ render, tick }) {
   const config = pageConfig();
   const status = document.getElementById("connection-status");
+  const signedIn = Boolean(config.signed_in_until);
   const channel = connect({
     url: config.ws,
+    keepAfterEnd: signedIn, // the server can still end the sign-in after close: it says so on this connection
     onView(view) {
       keepFocus(() => render(view, channel));
     },
@@ -28,10 +31,7 @@ export function start({ render, tick }) {
     },
     onStatus(state, detail) {
       if (state === "signed_out" && config.sign_in_url) {
-        // The sign-in ended: take the data off the screen at once, and offer to sign in again.
-        const url = new URL(config.sign_in_url, window.location.href);
-        url.searchParams.set("ended", detail || "idle");
-        window.location.replace(url.toString());
+        leaveFor(config.sign_in_url, detail); // the data goes off the screen at once
         return;
       }
       status.dataset.status = state;
@@ -52,29 +52,66 @@ export function start({ render, tick }) {
     };
     step();
   }
-  if (config.idle_seconds) warnBeforeSignOut(config.idle_seconds);
+  if (signedIn) watchSignIn(config, channel);
   return { config, channel };
 }
 
-// A minute before an idle sign-out, say so: any touch or key keeps the person signed in.
-function warnBeforeSignOut(idleSeconds) {
+// The sign-in's clocks, kept by the page itself so that it leaves on time even with no connection: the idle
+// time (activity in any tab of this browser counts: they share the sign-in) and the absolute limit. A minute
+// before either, a warning says so; the idle one is answered with one tap.
+const ACTIVE_KEY = "groupvisit-staff-active";
+const WARN_SECONDS = 60;
+
+function watchSignIn(config, channel) {
   const warning = document.getElementById("idle-warning");
-  if (!warning) return;
+  const warningText = document.getElementById("idle-warning-text");
+  const stay = document.getElementById("stay-signed-in");
   let lastInput = Date.now();
+  let shared = 0;
+  const touched = () => {
+    lastInput = Date.now();
+    if (warning && !warning.hidden) check();
+    if (lastInput - shared < 1000) return;
+    shared = lastInput;
+    try {
+      window.localStorage.setItem(ACTIVE_KEY, String(lastInput));
+    } catch (blocked) {
+      // No storage (private mode): this tab's own activity still counts.
+    }
+  };
+  const lastActive = () => {
+    let other = 0;
+    try {
+      other = Number(window.localStorage.getItem(ACTIVE_KEY)) || 0;
+    } catch (blocked) {
+      // As above.
+    }
+    return Math.max(lastInput, Math.min(other, Date.now()));
+  };
   for (const kind of ["pointerdown", "keydown", "wheel"]) {
-    document.addEventListener(kind, () => {
-      lastInput = Date.now();
-      warning.hidden = true;
-    }, { passive: true, capture: true });
+    document.addEventListener(kind, touched, { passive: true, capture: true });
   }
-  window.setInterval(() => {
-    const left = Math.round(idleSeconds - (Date.now() - lastInput) / 1000);
-    if (left > 60) return;
-    warning.hidden = false;
-    setText(warning, left > 0
-      ? `No activity for a while: you will be signed out in ${left} seconds. Touch or type anything to stay signed in.`
-      : "Signing out…");
-  }, 1000);
+  if (stay) {
+    stay.addEventListener("click", () => {
+      touched();
+      channel.reportActivity(true); // at once: the server's idle clock must hear of it before it runs out
+      check();
+    });
+  }
+  const check = () => {
+    const idleLeft = config.idle_seconds - (Date.now() - lastActive()) / 1000;
+    const limitLeft = config.signed_in_until - channel.serverNow() / 1000;
+    if (idleLeft <= 0) return leave("idle");
+    if (limitLeft <= 0) return leave("time limit");
+    if (!warning) return;
+    const idleSoon = idleLeft <= WARN_SECONDS;
+    warning.hidden = !idleSoon && limitLeft > WARN_SECONDS;
+    if (stay) stay.hidden = !idleSoon;
+    setText(warningText, idleSoon
+      ? `No activity for a while: you will be signed out in ${Math.ceil(idleLeft)} seconds.`
+      : `Your sign-in reaches its time limit in ${Math.ceil(limitLeft)} seconds: finish what you are writing.`);
+  };
+  window.setInterval(check, 1000);
 }
 
 // Runs a command from a button: the button says it is busy until the server answers,

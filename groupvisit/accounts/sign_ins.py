@@ -103,5 +103,11 @@ class SignIns:
             await self.store.sign_in_active(token, now)
         return StaffMember(user.id, user.username, user.name, AccountRole(user.role))
 
-    async def sign_out(self, token: str) -> None:
-        await self.store.end_sign_in(token, self.clock.now(), "signed out")
+    async def sign_out(self, token: str, why: str = "signed out") -> None:
+        """End the sign-in; `why` is "signed out", or the idle time or limit a screen reached by its own clock."""
+        await self.store.end_sign_in(token, self.clock.now(), why)
+
+    async def limit_at(self, token: str) -> float | None:
+        """When the sign-in behind `token` reaches its absolute limit (None for no such sign-in)."""
+        found = await self.store.sign_in(token)
+        return None if found is None else found[0].started_at + self.limit_seconds

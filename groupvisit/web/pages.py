@@ -17,8 +17,8 @@ from ..store import HeldBack, Limit, NewDevice
 from ..store.keys import new_key, normalise_join_code
 from ..store.tables import SessionRow
 from . import csrf, i18n
-from .access import (PARTICIPANT, PARTICIPANT_COOKIE, PROJECTOR, AccessDenied, Gate, Granted, Screen, SignInNeeded,
-                     device_of, participant_cookie_path)
+from .access import (PARTICIPANT, PARTICIPANT_COOKIE, PROJECTOR, AccessDenied, Credential, Gate, Granted, Screen,
+                     SignInNeeded, device_of, participant_cookie_path)
 from .guard import Guard
 from .origin import over_https
 from .qr import qr_svg
@@ -197,6 +197,9 @@ def screen_page(screen: Screen):  # type: ignore[no-untyped-def]
             "done_url": f"{participant_cookie_path(session.id)}/done",
             "sign_in_url": sign_in_url(request, "idle"),
             "idle_seconds": settings.staff_idle_minutes * 60 if actor.role.is_staff else 0,
+            # When the sign-in reaches its absolute limit (server clock): the page leaves by itself then.
+            "signed_in_until": (await request.state.sign_ins.limit_at(granted.secret)
+                                if granted.credential is Credential.SIGN_IN else None),
         }
         context = {"config": config, "title": session.title, "session": session, "member": granted.member}
         if screen is PARTICIPANT:

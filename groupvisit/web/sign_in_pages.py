@@ -5,6 +5,7 @@ import math
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -88,12 +89,20 @@ async def login_submit(request: Request) -> Response:
     return response
 
 
+# A screen whose own clock reached the idle time or the limit signs out saying so (its clock runs ahead
+# of the server's, which only hears of activity once a minute).
+SCREEN_ENDINGS = ("idle", "time limit")
+
+
 async def logout(request: Request) -> Response:
-    await csrf.checked_form(request)
+    form = await csrf.checked_form(request)
+    why = str(form.get("why", ""))
+    why = why if why in SCREEN_ENDINGS else "signed out"
     token = request.cookies.get(SIGN_IN_COOKIE)
     if token:
-        await sign_ins_of(request).sign_out(token)
-    response = RedirectResponse("/login?ended=signed+out", status_code=303)
+        await sign_ins_of(request).sign_out(token, why)
+    back = {"next": local_path(str(form["next"]))} if form.get("next") else {}
+    response = RedirectResponse(f"/login?{urlencode({**back, 'ended': why})}", status_code=303)
     response.delete_cookie(SIGN_IN_COOKIE, path="/")
     return response
 

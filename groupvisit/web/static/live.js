@@ -24,7 +24,9 @@ function commandId() {
   return Date.now().toString(36) + Math.random().toString(36).slice(2);
 }
 
-// connect({url, onView, onEvent, onStatus, onPresence}) -> {send(name, args), view, serverNow(), reportActivity()}
+// connect({url, onView, onEvent, onStatus, onPresence, keepAfterEnd}) -> {send(name, args), view, serverNow(), reportActivity()}
+// `keepAfterEnd`: after the session has ended, a dropped connection still comes back (a staff screen's
+// connection is how the server tells it that its sign-in ended).
 export function connect(options) {
   const handlers = Object.assign(
     { onView() {}, onEvent() {}, onStatus() {}, onPresence() {} },
@@ -53,7 +55,7 @@ export function connect(options) {
   }
 
   function open() {
-    setStatus(attempt === 0 ? "connecting" : "reconnecting");
+    setStatus(ended() ? "ended" : attempt === 0 ? "connecting" : "reconnecting");
     opened = false;
     socket = new WebSocket(wsUrl(options.url, channel.seq));
     socket.addEventListener("open", () => {
@@ -87,7 +89,7 @@ export function connect(options) {
       stop("signed_out", event.reason);
       return;
     }
-    if (ended()) {
+    if (ended() && !options.keepAfterEnd) {
       stop("ended", "the session has ended");
       return;
     }
@@ -99,7 +101,11 @@ export function connect(options) {
       // A refused handshake looks like a network error to a browser: ask the page itself.
       fetch(window.location.href, { method: "HEAD", cache: "no-store" })
         .then((response) => {
-          if (response.status === 403 || response.status === 404 || response.redirected) {
+          const landed = new URL(response.url);
+          if (response.redirected && landed.pathname === "/login") {
+            // A staff screen whose sign-in ended: the sign-in page's address says why.
+            stop("signed_out", landed.searchParams.get("ended") || "");
+          } else if (response.status === 403 || response.status === 404 || response.redirected) {
             stop("refused", "this screen's access was refused: open the link you were given again");
           } else {
             retry();
@@ -116,7 +122,7 @@ export function connect(options) {
     // Capped, jittered exponential backoff: a room of tablets must not return in one instant.
     const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** attempt);
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    setStatus("reconnecting");
+    setStatus(ended() ? "ended" : "reconnecting");
     window.setTimeout(open, delay);
   }
 
@@ -181,7 +187,15 @@ export function connect(options) {
   // is told at its end, so the server's idle clock starts no earlier than the screen's own.
   let lastReported = 0;
   let trailing = null;
-  function reportActivity() {
+  function reportActivity(now) {
+    if (now === true && socket && socket.readyState === WebSocket.OPEN) {
+      // Asked for at once (a "stay signed in" button): the server hears it now, whatever was sent before.
+      if (trailing !== null) window.clearTimeout(trailing);
+      trailing = null;
+      lastReported = Date.now();
+      socket.send(JSON.stringify({ type: "activity" }));
+      return;
+    }
     if (trailing !== null) return;
     const wait = lastReported + ACTIVITY_EVERY_MS - Date.now();
     if (wait > 0) {
@@ -197,7 +211,7 @@ export function connect(options) {
   }
   channel.reportActivity = reportActivity; // for a screen's own "I'm still here"
   for (const kind of ["pointerdown", "keydown", "wheel"]) {
-    document.addEventListener(kind, reportActivity, { passive: true, capture: true });
+    document.addEventListener(kind, () => reportActivity(), { passive: true, capture: true });
   }
 
   open();

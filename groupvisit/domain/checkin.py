@@ -26,7 +26,7 @@ def refuse_look_alike(state: SessionState, name: str, except_id: str = "") -> No
     names = {p.id: p.name for p in state.took_part()}  # a name checked in by mistake is free again
     other = look_alike_of(name, names, except_id)
     if other is not None:
-        raise Refused(f"someone has already checked in as {names[other]}, which looks the same as {name}: "
+        raise Refused(f"someone has already checked in as {names[other]} (or a name that looks the same): "
                       "add an initial to tell you apart", "conflict")
 
 

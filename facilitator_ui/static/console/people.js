@@ -50,9 +50,10 @@ function makePersonRow(person) {
     render(channel.view);
   });
   return el("tr", { class: "person" },
-    el("th", { scope: "row" }, el("span", { class: "person-name" }), el("span", { class: "person-mark" })),
-    el("td", { class: "device" }, el("span", { class: "device-icon", "aria-hidden": "true" }),
-      el("span", { class: "device-text" })),
+    // The device's state sits under the name: a column of its own leaves too little room for its words.
+    el("th", { scope: "row" }, el("span", { class: "person-name" }), el("span", { class: "person-mark" }),
+      el("span", { class: "device" }, el("span", { class: "device-icon", "aria-hidden": "true" }),
+        el("span", { class: "device-text" }))),
     el("td", { class: "numbers" }), el("td", { class: "visit" }), el("td", { class: "goal" }), el("td", { class: "rated" }),
     el("td", { class: "change" }, toggle));
 }

@@ -15,13 +15,13 @@ from starlette.responses import RedirectResponse, Response
 
 from ..accounts import AccountRole
 from ..domain import Phase
-from ..store import HeldBack, Limit, NewDevice
+from ..store import HeldBack, NewDevice
 from ..store.keys import new_key, normalise_join_code
 from ..store.tables import AuditRow, ReturnCodeRow
 from . import csrf, i18n
 from .access import device_of, participant_cookie_path
-from .guard import Guard
-from .pages import remember_language, render, session_or_404, sessions_of, set_device_cookie
+from .pages import (TOO_MANY_CODES, claim_code_guess, remember_language, render, session_or_404, sessions_of,
+                    set_device_cookie)
 from .sign_in_pages import staff_audit_row, staff_member
 
 CODE_MINUTES = 10
@@ -71,14 +71,10 @@ async def submit(request: Request) -> Response:
 
     if not code:
         return again(_("Enter the code the facilitator gave you."))
-    guard: Guard = request.state.guard
-    join_limit: Limit = request.state.join_limit  # one limit for every code typed on the join pages
-    client = request.client.host if request.client else "unknown"
-    try:  # claimed before the code is looked up: guesses sent at once are counted all the same
-        claim = await guard.claim((join_limit, client))
+    try:
+        claim = await claim_code_guess(request)
     except HeldBack as held:
-        return again(_("Too many wrong codes from this device. Wait %(minutes)s minutes, then try again.",
-                       minutes=math.ceil(held.wait / 60)), 429)
+        return again(_(TOO_MANY_CODES, minutes=math.ceil(held.wait / 60)), 429)
     sessions = sessions_of(request)
     found = await sessions.store.return_code(code)
     state = (await sessions.get(found.session_id)).state if found is not None else None
@@ -97,7 +93,7 @@ async def submit(request: Request) -> Response:
     if used_row is None:
         return again(_("This code does not work: it may have been used already or be over %(minutes)s minutes "
                        "old. Ask the facilitator for a new one.", minutes=CODE_MINUTES), 404)
-    await guard.release(claim)  # a right code is no guess
+    await request.state.guard.release(claim)  # a right code is no guess
     response = RedirectResponse(participant_cookie_path(used_row.session_id), status_code=303)
     set_device_cookie(response, request, used_row.session_id, token)
     return remember_language(response, request, language)

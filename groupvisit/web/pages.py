@@ -92,6 +92,18 @@ JOIN_REFUSALS = {
 }
 
 
+TOO_MANY_CODES = i18n.N_("Too many wrong codes from this device. Wait %(minutes)s minutes, then try again.")
+
+
+async def claim_code_guess(request: Request) -> str:
+    """One guess at a code typed on the join pages (a join code, a let-back-in code), claimed against this
+    address's limit before the code is looked up, so guesses sent all at once are counted all the same;
+    `HeldBack` when the address has guessed too often. Release the claim when the code was right."""
+    guard: Guard = request.state.guard
+    join_limit: Limit = request.state.join_limit
+    return await guard.claim((join_limit, request.client.host if request.client else "unknown"))
+
+
 async def join_submit(request: Request) -> Response:
     form = await csrf.checked_form(request)
     code = normalise_join_code(str(form.get("code", "")))
@@ -109,20 +121,16 @@ async def join_submit(request: Request) -> Response:
 
     if not code:
         return again(_("Enter the join code shown on the screen."))
-    guard: Guard = request.state.guard
-    join_limit: Limit = request.state.join_limit
-    client = request.client.host if request.client else "unknown"
-    try:  # claimed before the code is looked up: guesses sent at once are counted all the same
-        claim = await guard.claim((join_limit, client))
+    try:
+        claim = await claim_code_guess(request)
     except HeldBack as held:
-        return again(_("Too many wrong codes from this device. Wait %(minutes)s minutes, then try again.",
-                       minutes=math.ceil(held.wait / 60)), 429)
+        return again(_(TOO_MANY_CODES, minutes=math.ceil(held.wait / 60)), 429)
     sessions = sessions_of(request)
     session = await sessions.store.session_by_join_code(code)
     if session is None:
         return again(_("No session has the code %(code)s. Check the code on the screen and try again.", code=code),
                      404)
-    await guard.release(claim)  # a right code is no guess
+    await request.state.guard.release(claim)  # a right code is no guess
     live = await sessions.get(session.id)
     if live.state.phase is Phase.CLOSED:
         return again(_("This session has ended."), 410)

@@ -212,10 +212,10 @@ async def test_presence_shows_and_let_back_in_gives_a_code_that_brings_them_back
     phone = await room.participant_screen("Maria")
     row = person_row(page, "Maria")
     await expect(row).to_have_attribute("data-device", "connected", timeout=LIVE)
-    await expect(row.locator(".device-text")).to_have_text("Connected")
+    await expect(row.locator(".device-text")).to_have_text("Online")
     await phone.context.close()  # the tablet's screen goes away
     await expect(row).to_have_attribute("data-device", "none", timeout=LIVE)
-    await expect(row.locator(".device-text")).to_have_text("Not connected")
+    await expect(row.locator(".device-text")).to_have_text("Offline")
 
     editor = await open_corrections(page, "Maria")
     async with room.console.context.expect_page() as opened:

@@ -50,10 +50,9 @@ function makePersonRow(person) {
     render(channel.view);
   });
   return el("tr", { class: "person" },
-    // The device's state sits under the name: a column of its own leaves too little room for its words.
-    el("th", { scope: "row" }, el("span", { class: "person-name" }), el("span", { class: "person-mark" }),
-      el("span", { class: "device" }, el("span", { class: "device-icon", "aria-hidden": "true" }),
-        el("span", { class: "device-text" }))),
+    el("th", { scope: "row" }, el("span", { class: "person-name" }), el("span", { class: "person-mark" })),
+    el("td", { class: "device" }, el("span", { class: "device-icon", "aria-hidden": "true" }),
+      el("span", { class: "device-text" })),
     el("td", { class: "numbers" }), el("td", { class: "visit" }), el("td", { class: "goal" }), el("td", { class: "rated" }),
     el("td", { class: "change" }, toggle));
 }
@@ -65,7 +64,7 @@ function updatePersonRow(row, person, connected, known) {
   const online = connected.has(person.id);
   row.dataset.device = !known ? "unknown" : online ? "connected" : "none";
   setText(row.querySelector(".device-icon"), !known ? "" : online ? "●" : "○");
-  setText(row.querySelector(".device-text"), !known ? "Checking…" : online ? "Connected" : "Not connected");
+  setText(row.querySelector(".device-text"), !known ? "Checking…" : online ? "Online" : "Offline");
   setText(row.querySelector(".numbers"), person.numbers ? "Yes" : "No");
   setVisit(row.querySelector(".visit"), person.encounter_status);
   setText(row.querySelector(".goal"), goalText(person.goal));

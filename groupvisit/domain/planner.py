@@ -121,16 +121,17 @@ def plan(state: SessionState, now: float, minutes: float | None = None,
     from the state, see `estimate_minutes` and `on_duty`)."""
     length = (estimate_minutes(state) if minutes is None else minutes) * 60
     team = on_duty(state, now, length / 60) if clinicians is None else clinicians
+    urgent = {e.id for e in state.encounters.values()
+              if e.status == "waiting" and flags(state.participants[e.participant_id].numbers)}
     waiting = sorted((e for e in state.encounters.values() if e.status == "waiting"),
-                     key=lambda e: (not flags(state.participants[e.participant_id].numbers), e.queued_at))
-    urgent = {e.id for e in waiting if flags(state.participants[e.participant_id].numbers)}
+                     key=lambda e: (e.id not in urgent, e.queued_at))
     avoid = windows_to_avoid(state, now, [e.participant_id for e in waiting])
     free = [max(c.free_at, now) for c in team]
     slots: list[Slot] = []
     does_not_fit: list[str] = []
     short = 0.0
     while waiting:
-        n = min(range(len(team)), key=lambda k: (free[k], k))
+        n = free.index(min(free))  # the clinician free first (the first on duty, if tied)
         start = free[n]
         end = start + length
         chosen, conflict = 0, None
@@ -166,17 +167,20 @@ def windows_to_avoid(state: SessionState, now: float, participant_ids: list[str]
     overrun = max(0.0, now - current.ends_at) if current is not None and current.ends_at is not None else 0.0
     shifted = {tid: (start + (0 if current and tid == current.topic_id else overrun), end + overrun)
                for tid, (start, end) in boxes.items()}
+    # One pass over the agenda's votes, not one per participant: this runs for every screen on every event.
+    votes: dict[str, list[tuple[int, str]]] = {pid: [] for pid in participant_ids}
+    for item in state.agenda:
+        for pid, count in state.topics[item.topic_id].votes.items():
+            if count and pid in votes:
+                votes[pid].append((count, item.topic_id))
+    goals: Window = (state.goals_at, state.ends_at, GOALS)
     avoid: dict[str, list[Window]] = {}
-    for pid in participant_ids:
-        votes = [(state.topics[item.topic_id].votes.get(pid, 0), item.topic_id) for item in state.agenda]
-        top = top_topic_of(votes)
-        windows: list[Window] = []
-        for count, tid in votes:
-            if count and tid in shifted:
-                windows.append((*shifted[tid], TOP_TOPIC if tid == top else TOPIC))
-        windows.sort(key=lambda w: -SEVERITY[w[2]])
+    for pid, theirs in votes.items():
+        top = top_topic_of(theirs)
+        windows: list[Window] = [(*shifted[top], TOP_TOPIC)] if top in shifted else []
+        windows += [(*shifted[tid], TOPIC) for _, tid in theirs if tid != top and tid in shifted]
         if pid not in state.goals:
-            windows.append((state.goals_at, state.ends_at, GOALS))
+            windows.append(goals)
         avoid[pid] = windows
     return avoid
 
@@ -197,4 +201,7 @@ def top_topic(state: SessionState, participant_id: str) -> str | None:
 
 def conflict_at(windows: list[Window], start: float, end: float) -> str | None:
     """The most important of `windows` that [start, end) overlaps, or None."""
-    return next((why for w_start, w_end, why in windows if start < w_end and w_start < end), None)
+    for w_start, w_end, why in windows:
+        if start < w_end and w_start < end:
+            return why
+    return None

@@ -13,6 +13,7 @@ this session (and so any with an active encounter) are; with none, one unnamed c
 `any clinician`, so that waiting patients still get an estimate.
 """
 
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -119,6 +120,10 @@ def plan(state: SessionState, now: float, minutes: float | None = None,
          clinicians: list[OnDuty] | None = None) -> Plan:
     """The plan for every waiting patient from `now` (`minutes` each, by `clinicians`: by default
     from the state, see `estimate_minutes` and `on_duty`)."""
+    if minutes is not None and not minutes > 0:
+        raise ValueError(f"the minutes per patient must be more than 0, not {minutes!r}")
+    if clinicians is not None and not clinicians:
+        raise ValueError("a plan needs at least one clinician on duty")
     length = (estimate_minutes(state) if minutes is None else minutes) * 60
     team = on_duty(state, now, length / 60) if clinicians is None else clinicians
     urgent = {e.id for e in state.encounters.values()
@@ -152,7 +157,8 @@ def plan(state: SessionState, now: float, minutes: float | None = None,
         else:
             does_not_fit.append(enc.id)
             short += end - max(start, state.ends_at)
-    return Plan(now, length / 60, tuple(team), tuple(slots), tuple(does_not_fit), int(-(-short // 60)))
+    return Plan(now, length / 60, tuple(team), tuple(slots), tuple(does_not_fit),
+                math.ceil(round(short) / 60))
 
 
 Window = tuple[float, float, str]

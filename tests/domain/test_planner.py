@@ -3,6 +3,8 @@
 import copy
 from dataclasses import dataclass
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -288,3 +290,11 @@ def test_a_patient_sees_only_their_own_estimate_and_the_projector_none() -> None
     assert "Ann" not in str(view_for(s.state, bob)["me"])
     assert not {"plan", "expected_at", "flags", "does_not_fit"} & keys_in(view_for(s.state, PROJECTOR))
     assert "plan" in view_for(s.state, FACILITATOR)["queue"]
+
+
+def test_a_plan_refuses_minutes_of_zero_or_less_and_an_empty_team_naming_what_was_wrong() -> None:
+    s, _ = queued(["Ann"])
+    with pytest.raises(ValueError, match="minutes per patient"):
+        plan(s.state, s.now, 0)
+    with pytest.raises(ValueError, match="at least one clinician"):
+        plan(s.state, s.now, 7, [])

@@ -23,6 +23,7 @@ MINUTE = 60
 # Keys that hold clinical data (or the queue's reasons) in a staff or participant view: never on the wall.
 CLINICAL_KEYS = {"people", "queue", "numbers", "bp_systolic", "bp_diastolic", "weight", "glucose", "request",
                  "note", "confidence", "evaluation", "me", "visit", "room"}
+PLAN_KEYS = {"plan", "slots", "does_not_fit", "shortfall_minutes", "expected_at", "flags", "conflict"}
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,9 @@ async def test_the_projector_never_receives_clinical_data_and_no_participant_get
     secret_values = [value for person in PEOPLE for value in person.values]
     assert leaks(wall.frames, secret_texts, secret_values) == []
     assert not CLINICAL_KEYS & set().union(*(keys_in(json.loads(frame)) for frame in wall.frames))
+    # Nor the one-on-ones' plan (who is called when, who will not be seen, whose numbers are flagged)...
+    assert not PLAN_KEYS & set().union(*(keys_in(json.loads(frame)) for frame in wall.frames))
+    assert PLAN_KEYS <= set().union(*(keys_in(json.loads(frame)) for frame in clinician.frames))  # ...the queue's
     for phase, page in wall.pages.items():
         assert leaks_in_page(page, secret_texts, secret_values) == [], f"the projector page at {phase}"
     # ...while what the room may see did reach it (so the checks above look at real traffic).

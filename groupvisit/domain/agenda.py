@@ -142,3 +142,22 @@ def apply_vote_retracted(state: SessionState, e: VoteRetracted) -> None:
 
 def apply_agenda_fixed(state: SessionState, e: AgendaFixed) -> None:
     state.agenda = [AgendaItem(tid, m) for tid, m in zip(e.topic_ids, e.minutes, strict=True)]
+
+
+def timeboxes(state: SessionState) -> tuple[dict[str, tuple[float, float]], float]:
+    """Each current and pending agenda topic's window (start, end), and the agenda's predicted end.
+
+    The current topic runs from its start to its `ends_at`; pending ones follow it in order,
+    as if it ends on time (before discussion opens they follow the phase's opening).
+    """
+    clock = state.phase_opened_at
+    windows: dict[str, tuple[float, float]] = {}
+    for item in state.agenda:
+        if item.status == "current":
+            assert item.started_at is not None and item.ends_at is not None
+            windows[item.topic_id] = (item.started_at, item.ends_at)
+            clock = item.ends_at
+        elif item.status == "pending":
+            windows[item.topic_id] = (clock, clock + item.minutes * 60)
+            clock += item.minutes * 60
+    return windows, clock

@@ -7,10 +7,11 @@ clinical data; a participant's holds their own private data and what the group s
 
 from typing import Any
 
-from .agenda import ranked
+from .agenda import ranked, timeboxes
 from .discussion import CHOICES, extension_minutes
 from .events import Event, StrategyCaptured, TopicProposed
 from .goals import REWORK_BELOW
+from .planner import Plan, flags, plan, top_topic
 from .roles import Actor, Role
 from .state import Encounter, Goal, Numbers, SessionState
 
@@ -18,7 +19,14 @@ View = dict[str, Any]
 
 
 def view_for(state: SessionState, viewer: Actor) -> View:
-    """The whole view of `viewer`. It does not depend on the clock: screens count down themselves."""
+    """The whole view of `viewer`. It does not depend on the clock: screens count down themselves.
+
+    The one-on-ones' plan is made as of the last moment the state records (`planned_at`), not
+    the wall clock: views stay a pure function of the state, so every caller, every replay and
+    every screen sees the same plan for the same log, a live message can still carry only the
+    sections that changed, and nothing is recomputed between events. A screen counts from
+    `planned_at`; the plan re-forms with the next event.
+    """
     view: View = {
         "viewer": {"role": viewer.role.value, "id": viewer.id, "name": viewer.name},
         "session": session_section(state),
@@ -74,7 +82,7 @@ def agenda_section(state: SessionState, viewer: Actor) -> dict[str, Any]:
     """The agenda with each pending topic's planned start and end, as if the current topic
     ends on time; a screen shifts them by however long the current topic runs over."""
     titles = {t.id: t.title for t in state.topics.values()}
-    clock = state.phase_opened_at
+    windows, predicted_end = timeboxes(state)
     items = []
     current = state.current_item()
     for item in state.agenda:
@@ -83,16 +91,11 @@ def agenda_section(state: SessionState, viewer: Actor) -> dict[str, Any]:
             "status": item.status, "started_at": item.started_at, "ends_at": item.ends_at,
             "ended_at": item.ended_at, "extensions": item.extensions,
         }
-        if item.status == "current":
-            assert item.ends_at is not None
-            clock = item.ends_at
-        elif item.status == "pending":
-            row["planned_start"] = clock
-            clock += item.minutes * 60
-            row["planned_end"] = clock
-            row["fits"] = clock <= state.goals_at
+        if item.status == "pending":
+            row["planned_start"], row["planned_end"] = windows[item.topic_id]
+            row["fits"] = row["planned_end"] <= state.goals_at
         items.append(row)
-    section: dict[str, Any] = {"items": items, "current": None, "predicted_end": clock if state.agenda else None}
+    section: dict[str, Any] = {"items": items, "current": None, "predicted_end": predicted_end if state.agenda else None}
     if current is not None:
         tally = {choice: sum(1 for v in current.room_votes.values() if v == choice) for choice in CHOICES}
         section["current"] = {
@@ -145,16 +148,6 @@ def numbers_dict(numbers: Numbers | None) -> dict[str, Any] | None:
             "weight_unit": numbers.weight_unit, "glucose": numbers.glucose, "at": numbers.at}
 
 
-def top_topic(state: SessionState, participant_id: str) -> str | None:
-    """The agenda topic this participant put most votes on (first on the agenda if tied)."""
-    best, most = None, 0
-    for item in state.agenda:
-        votes = state.topics[item.topic_id].votes.get(participant_id, 0)
-        if votes > most:
-            best, most = item.topic_id, votes
-    return best
-
-
 def queue_order(state: SessionState) -> list[Encounter]:
     """Waiting encounters in the order to call them: first come, first served, except that
     a participant is not pulled out while the room discusses the topic they voted for most."""
@@ -175,8 +168,39 @@ def encounter_dict(state: SessionState, enc: Encounter) -> dict[str, Any]:
         "status": enc.status, "clinician_id": enc.clinician_id, "clinician_name": enc.clinician_name,
         "room": enc.room, "called_at": enc.called_at, "started_at": enc.started_at, "ended_at": enc.ended_at,
         "note": enc.note, "returns": enc.returns, "withdrawn_reason": enc.withdrawn_reason,
-        "numbers": numbers_dict(participant.numbers),
+        "numbers": numbers_dict(participant.numbers), "flags": flags(participant.numbers),
         "in_top_topic": current is not None and top_topic(state, enc.participant_id) == current.topic_id,
+    }
+
+
+def planned_at(state: SessionState) -> float:
+    """The last moment the state records (not before the session starts): what the views plan from."""
+    moments = [state.starts_at, state.phase_opened_at, state.closed_at or 0.0]
+    moments += [p.joined_at for p in state.participants.values()]
+    moments += [p.numbers.at for p in state.participants.values() if p.numbers is not None]
+    moments += [t.proposed_at for t in state.topics.values()]
+    moments += [at for item in state.agenda for at in (item.started_at, item.ended_at) if at is not None]
+    moments += [s.at for s in state.strategies.values()]
+    moments += [at for e in state.encounters.values()
+                for at in (e.requested_at, e.queued_at, e.called_at, e.started_at, e.ended_at) if at is not None]
+    moments += [g.at for g in state.goals.values()] + [v.at for v in state.evaluations.values()]
+    return max(moments)
+
+
+def plan_section(state: SessionState, the_plan: Plan) -> dict[str, Any]:
+    names = {pid: p.name for pid, p in state.participants.items()}
+    slots = [{"encounter_id": s.encounter_id, "participant_id": s.participant_id, "name": names[s.participant_id],
+              "clinician_id": s.clinician_id, "clinician_name": s.clinician_name, "expected_at": s.start,
+              "expected_end": s.end, "conflict": s.conflict} for s in the_plan.slots]
+    return {
+        "planned_at": the_plan.now, "minutes_per_patient": the_plan.minutes, "ends_at": state.ends_at,
+        "clinicians": [{"clinician_id": c.clinician_id, "name": c.name, "free_at": max(c.free_at, the_plan.now),
+                        "encounter_ids": [s.encounter_id for s in the_plan.lane(c.clinician_id)]}
+                       for c in the_plan.clinicians],
+        "slots": slots,
+        "does_not_fit": [{"encounter_id": eid, "name": names[state.encounters[eid].participant_id]}
+                         for eid in the_plan.does_not_fit],
+        "shortfall_minutes": the_plan.shortfall_minutes,
     }
 
 
@@ -189,6 +213,7 @@ def queue_section(state: SessionState) -> dict[str, Any]:
         "active": [encounter_dict(state, e) for e in active],
         "completed": [encounter_dict(state, e) for e in done],
         "withdrawn": [encounter_dict(state, e) for e in withdrawn],
+        "plan": plan_section(state, plan(state, planned_at(state))),
     }
 
 
@@ -218,9 +243,13 @@ def me_section(state: SessionState, participant_id: str) -> dict[str, Any] | Non
     visit = None
     if enc is not None:
         order = [e.id for e in queue_order(state)]
+        # Only their own expected time: the plan's other slots are other people's.
+        the_plan = plan(state, planned_at(state)) if enc.status == "waiting" else None
+        slot = next((s for s in the_plan.slots if s.encounter_id == enc.id), None) if the_plan else None
         visit = {
             "encounter_id": enc.id, "request": enc.request, "status": enc.status,
             "position": order.index(enc.id) + 1 if enc.id in order else None,
+            "expected_at": slot.start if slot else None, "planned_at": the_plan.now if the_plan else None,
             "clinician_name": enc.clinician_name, "room": enc.room, "called_at": enc.called_at,
             "started_at": enc.started_at, "ended_at": enc.ended_at,
         }

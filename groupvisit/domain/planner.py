@@ -1,0 +1,213 @@
+"""The plan for the rest of the session's one-on-ones: who is called when, by whom, and who will not fit.
+
+`plan` is a pure function of the state, the clock and the minutes per patient. It fills the
+clinicians' time greedily: the clinician free first takes the next patient, so each slot
+starts as early as it can and slots are made in the order of their start. The next patient
+is the first in priority order (flagged numbers first, then by when they queued) who would
+not be called out of the room during a topic they care about; when everyone left would be,
+the one with the mildest conflict is called anyway and the slot says why. Flagged patients
+are never held back for the room: their numbers come first.
+
+Who is on duty: the state has no roster of clinicians yet, so those who have called anyone
+this session (and so any with an active encounter) are; with none, one unnamed clinician,
+`any clinician`, so that waiting patients still get an estimate.
+"""
+
+import math
+import statistics
+from dataclasses import dataclass
+
+from .agenda import timeboxes
+from .state import Numbers, SessionState
+
+DEFAULT_MINUTES = 7.0  # per one-on-one until the session has history (a cohort default comes later)
+HISTORY_NEEDED = 3  # completed encounters before their median replaces the default
+OVERRUN_MINUTES = 1.0  # an encounter past its estimate is assumed to end this much after now
+
+# Self-recorded numbers that move a patient up (glucose in mg/dL); cohort settings later.
+SYSTOLIC_HIGH = 180
+DIASTOLIC_HIGH = 110
+GLUCOSE_LOW = 70
+GLUCOSE_HIGH = 300
+
+ANY_CLINICIAN = "any clinician"
+
+# Why a slot could not avoid calling someone out, mildest first.
+GOALS, TOPIC, TOP_TOPIC = "goals", "topic", "top_topic"
+SEVERITY = {None: 0, GOALS: 1, TOPIC: 2, TOP_TOPIC: 3}
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    clinician_id: str  # "" for the unnamed clinician
+    name: str
+    free_at: float  # when their active encounter is expected to end (or now)
+
+
+@dataclass(frozen=True)
+class Slot:
+    encounter_id: str
+    participant_id: str
+    clinician_id: str
+    clinician_name: str
+    start: float  # the expected call time
+    end: float
+    conflict: str | None  # top_topic | topic | goals | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    now: float
+    minutes: float  # per patient
+    clinicians: tuple[OnDuty, ...]
+    slots: tuple[Slot, ...]  # in call order, all ending by the session's end
+    does_not_fit: tuple[str, ...]  # encounter ids, in the order they would have come
+    shortfall_minutes: int  # clinician minutes past the end needed to see them all
+
+    def lane(self, clinician_id: str) -> list[Slot]:
+        return [s for s in self.slots if s.clinician_id == clinician_id]
+
+    def order(self) -> list[str]:
+        """Every waiting encounter in the order they are expected to be called."""
+        return [s.encounter_id for s in self.slots] + list(self.does_not_fit)
+
+
+def flags(numbers: Numbers | None) -> list[str]:
+    """What is out of range in these self-recorded numbers: bp_high, glucose_low, glucose_high."""
+    if numbers is None:
+        return []
+    found = []
+    if (numbers.bp_systolic or 0) >= SYSTOLIC_HIGH or (numbers.bp_diastolic or 0) >= DIASTOLIC_HIGH:
+        found.append("bp_high")
+    if numbers.glucose is not None and numbers.glucose < GLUCOSE_LOW:
+        found.append("glucose_low")
+    if numbers.glucose is not None and numbers.glucose > GLUCOSE_HIGH:
+        found.append("glucose_high")
+    return found
+
+
+def estimate_minutes(state: SessionState) -> float:
+    """The median length of this session's completed one-on-ones, once there are enough; else the default."""
+    lengths = [(e.ended_at - (e.started_at or e.called_at or e.ended_at)) / 60
+               for e in state.encounters.values() if e.status == "completed" and e.ended_at is not None]
+    return statistics.median(lengths) if len(lengths) >= HISTORY_NEEDED else DEFAULT_MINUTES
+
+
+def on_duty(state: SessionState, now: float, minutes: float) -> list[OnDuty]:
+    """The clinicians who have called someone, in the order of their first call, each free when
+    their active encounter should end. One that has run over is assumed to end a minute from now:
+    it is still going, and the least it can take is what the plan should count on."""
+    first_call: dict[str, tuple[float, str]] = {}
+    for e in state.encounters.values():
+        if e.clinician_id and e.called_at is not None:
+            at, _ = first_call.get(e.clinician_id, (e.called_at, ""))
+            first_call[e.clinician_id] = (min(at, e.called_at), e.clinician_name)
+    team = []
+    for cid, (_, name) in sorted(first_call.items(), key=lambda item: (item[1][0], item[0])):
+        free_at = now
+        busy = state.clinician_encounter(cid)
+        if busy is not None:
+            began = busy.started_at if busy.started_at is not None else busy.called_at
+            assert began is not None
+            free_at = began + minutes * 60
+            if free_at <= now:
+                free_at = now + OVERRUN_MINUTES * 60
+        team.append(OnDuty(cid, name, free_at))
+    return team or [OnDuty("", ANY_CLINICIAN, now)]
+
+
+def plan(state: SessionState, now: float, minutes: float | None = None,
+         clinicians: list[OnDuty] | None = None) -> Plan:
+    """The plan for every waiting patient from `now` (`minutes` each, by `clinicians`: by default
+    from the state, see `estimate_minutes` and `on_duty`)."""
+    if minutes is not None and not minutes > 0:
+        raise ValueError(f"the minutes per patient must be more than 0, not {minutes!r}")
+    if clinicians is not None and not clinicians:
+        raise ValueError("a plan needs at least one clinician on duty")
+    length = (estimate_minutes(state) if minutes is None else minutes) * 60
+    team = on_duty(state, now, length / 60) if clinicians is None else clinicians
+    urgent = {e.id for e in state.encounters.values()
+              if e.status == "waiting" and flags(state.participants[e.participant_id].numbers)}
+    waiting = sorted((e for e in state.encounters.values() if e.status == "waiting"),
+                     key=lambda e: (e.id not in urgent, e.queued_at))
+    avoid = windows_to_avoid(state, now, [e.participant_id for e in waiting])
+    free = [max(c.free_at, now) for c in team]
+    slots: list[Slot] = []
+    does_not_fit: list[str] = []
+    short = 0.0
+    while waiting:
+        n = free.index(min(free))  # the clinician free first (the first on duty, if tied)
+        start = free[n]
+        end = start + length
+        chosen, conflict = 0, None
+        if waiting[0].id not in urgent:
+            best = None
+            for k, enc in enumerate(waiting):
+                found = conflict_at(avoid[enc.participant_id], start, end)
+                if best is None or SEVERITY[found] < best:
+                    chosen, conflict, best = k, found, SEVERITY[found]
+                    if not best:
+                        break
+        else:
+            conflict = conflict_at(avoid[waiting[0].participant_id], start, end)
+        enc = waiting.pop(chosen)
+        free[n] = end
+        if end <= state.ends_at:
+            slots.append(Slot(enc.id, enc.participant_id, team[n].clinician_id, team[n].name, start, end, conflict))
+        else:
+            does_not_fit.append(enc.id)
+            short += end - max(start, state.ends_at)
+    return Plan(now, length / 60, tuple(team), tuple(slots), tuple(does_not_fit),
+                math.ceil(round(short) / 60))
+
+
+Window = tuple[float, float, str]
+
+
+def windows_to_avoid(state: SessionState, now: float, participant_ids: list[str]) -> dict[str, list[Window]]:
+    """For each participant, the times they should stay in the room, most important first: the
+    agenda topic they voted for most, the others they voted for, and the goals phase if they
+    have no goal yet. Pending topics shift by however long the current one has run over."""
+    boxes, _ = timeboxes(state)
+    current = state.current_item()
+    overrun = max(0.0, now - current.ends_at) if current is not None and current.ends_at is not None else 0.0
+    shifted = {tid: (start + (0 if current and tid == current.topic_id else overrun), end + overrun)
+               for tid, (start, end) in boxes.items()}
+    # One pass over the agenda's votes, not one per participant: this runs for every screen on every event.
+    votes: dict[str, list[tuple[int, str]]] = {pid: [] for pid in participant_ids}
+    for item in state.agenda:
+        for pid, count in state.topics[item.topic_id].votes.items():
+            if count and pid in votes:
+                votes[pid].append((count, item.topic_id))
+    goals: Window = (state.goals_at, state.ends_at, GOALS)
+    avoid: dict[str, list[Window]] = {}
+    for pid, theirs in votes.items():
+        top = top_topic_of(theirs)
+        windows: list[Window] = [(*shifted[top], TOP_TOPIC)] if top in shifted else []
+        windows += [(*shifted[tid], TOPIC) for _, tid in theirs if tid != top and tid in shifted]
+        if pid not in state.goals:
+            windows.append(goals)
+        avoid[pid] = windows
+    return avoid
+
+
+def top_topic_of(votes: list[tuple[int, str]]) -> str | None:
+    """The topic with the most votes among (count, topic id) in agenda order; the first if tied."""
+    best, most = None, 0
+    for count, tid in votes:
+        if count > most:
+            best, most = tid, count
+    return best
+
+
+def top_topic(state: SessionState, participant_id: str) -> str | None:
+    """The agenda topic this participant put most votes on (first on the agenda if tied)."""
+    return top_topic_of([(state.topics[i.topic_id].votes.get(participant_id, 0), i.topic_id) for i in state.agenda])
+
+
+def conflict_at(windows: list[Window], start: float, end: float) -> str | None:
+    """The most important of `windows` that [start, end) overlaps, or None."""
+    for w_start, w_end, why in windows:
+        if start < w_end and w_start < end:
+            return why
+    return None

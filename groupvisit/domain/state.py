@@ -1,8 +1,12 @@
 """The state of one session: the fold of its events, never stored on its own."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .phases import Phase
+
+if TYPE_CHECKING:
+    from .planner import Plan
 
 
 @dataclass
@@ -138,6 +142,9 @@ class SessionState:
     goals: dict[str, Goal] = field(default_factory=dict)
     evaluations: dict[str, Evaluation] = field(default_factory=dict)
     closed_at: float | None = None
+    # The one-on-ones' plan of this state, made once per event for all of its screens (`views.current_plan`):
+    # derived, never compared, and no longer current once `seq` moves on.
+    plan_memo: "tuple[int, Plan] | None" = field(default=None, compare=False, repr=False)
 
     @property
     def goals_at(self) -> float:

@@ -187,6 +187,14 @@ def planned_at(state: SessionState) -> float:
     return max(moments)
 
 
+def current_plan(state: SessionState) -> Plan:
+    """The plan as of the state's last recorded moment. Every screen of a session (each waiting patient's
+    too) reads the same one, so it is made once per event and kept on the state until the next."""
+    if state.plan_memo is None or state.plan_memo[0] != state.seq:
+        state.plan_memo = (state.seq, plan(state, planned_at(state)))
+    return state.plan_memo[1]
+
+
 def plan_section(state: SessionState, the_plan: Plan) -> dict[str, Any]:
     names = {pid: p.name for pid, p in state.participants.items()}
     slots = [{"encounter_id": s.encounter_id, "participant_id": s.participant_id, "name": names[s.participant_id],
@@ -213,7 +221,7 @@ def queue_section(state: SessionState) -> dict[str, Any]:
         "active": [encounter_dict(state, e) for e in active],
         "completed": [encounter_dict(state, e) for e in done],
         "withdrawn": [encounter_dict(state, e) for e in withdrawn],
-        "plan": plan_section(state, plan(state, planned_at(state))),
+        "plan": plan_section(state, current_plan(state)),
     }
 
 
@@ -244,7 +252,7 @@ def me_section(state: SessionState, participant_id: str) -> dict[str, Any] | Non
     if enc is not None:
         order = [e.id for e in queue_order(state)]
         # Only their own expected time: the plan's other slots are other people's.
-        the_plan = plan(state, planned_at(state)) if enc.status == "waiting" else None
+        the_plan = current_plan(state) if enc.status == "waiting" else None
         slot = next((s for s in the_plan.slots if s.encounter_id == enc.id), None) if the_plan else None
         visit = {
             "encounter_id": enc.id, "request": enc.request, "status": enc.status,

@@ -21,6 +21,11 @@ function clearScreen(form) {
   document.title = "Signed out";
 }
 
+// Once the screen is cleared nothing may draw on it again: its parts are gone.
+export function hasLeft() {
+  return leaving;
+}
+
 function field(form, name, value) {
   const input = document.createElement("input");
   input.type = "hidden";

@@ -3,7 +3,7 @@
 // countdowns and predicted agenda times.
 import { clockTime, config as pageConfig, connect, countdown } from "/static/common/live.js";
 import { keepFocus, setText } from "/static/common/patch.js";
-import { leave, leaveFor } from "./account.js";
+import { hasLeft, leave, leaveFor } from "./account.js";
 
 const STATUS_TEXT = {
   connecting: "Connecting…",
@@ -23,13 +23,14 @@ export function start({ render, tick }) {
     url: config.ws,
     keepAfterEnd: signedIn, // the server can still end the sign-in after close: it says so on this connection
     onView(view) {
-      keepFocus(() => render(view, channel));
+      if (!hasLeft()) keepFocus(() => render(view, channel));
     },
     onPresence() {
       // Who has a screen open is not part of the view: redraw with it (channel.presence).
-      if (channel.view) keepFocus(() => render(channel.view, channel));
+      if (channel.view && !hasLeft()) keepFocus(() => render(channel.view, channel));
     },
     onStatus(state, detail) {
+      if (hasLeft()) return;
       if (state === "signed_out" && config.sign_in_url) {
         leaveFor(config.sign_in_url, detail); // the data goes off the screen at once
         return;
@@ -46,6 +47,7 @@ export function start({ render, tick }) {
   });
   if (tick) {
     const step = () => {
+      if (hasLeft()) return; // the screen was cleared: nothing left to count down
       if (channel.view) tick(channel.view, channel);
       // Wake just after each second of the server clock so every screen flips together.
       window.setTimeout(step, 1000 - (channel.serverNow() % 1000) + 20);

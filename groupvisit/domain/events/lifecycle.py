@@ -1,0 +1,37 @@
+"""A session's life: scheduled, its phases opened, closed."""
+
+from dataclasses import dataclass
+
+from .base import Event
+
+
+@dataclass(frozen=True)
+class SessionScheduled(Event):
+    """A session is planned: who, when, its join code and its settings (minutes, votes)."""
+
+    type = "session_scheduled"
+    session_id: str
+    title: str
+    cohort: str
+    starts_at: float
+    ends_at: float
+    join_code: str
+    vote_budget: int = 3
+    timebox_minutes: int = 8
+    goals_minutes: int = 15
+    wrapup_minutes: int = 5
+
+@dataclass(frozen=True)
+class PhaseOpened(Event):
+    """The facilitator moved the room to `phase` at `at`."""
+
+    type = "phase_opened"
+    phase: str
+    at: float
+
+@dataclass(frozen=True)
+class SessionClosed(Event):
+    """The facilitator closed the session at `at`; nothing changes after this."""
+
+    type = "session_closed"
+    at: float

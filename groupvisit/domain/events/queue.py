@@ -1,0 +1,68 @@
+"""The one-on-one queue: calls, encounters, returns to the queue and withdrawals."""
+
+from dataclasses import dataclass
+
+from .base import Event
+
+
+@dataclass(frozen=True)
+class ParticipantCalled(Event):
+    """Clinician `clinician_id` (`clinician_name`) is ready for `participant_id` in `room`: encounter `encounter_id`."""
+
+    type = "participant_called"
+    audience = "private"
+    encounter_id: str
+    participant_id: str
+    clinician_id: str
+    clinician_name: str
+    room: str
+    at: float
+
+@dataclass(frozen=True)
+class EncounterStarted(Event):
+    """Encounter `encounter_id` of `participant_id` with `clinician_id` started at `at`."""
+
+    type = "encounter_started"
+    audience = "private"
+    encounter_id: str
+    participant_id: str
+    clinician_id: str
+    at: float
+
+@dataclass(frozen=True)
+class EncounterCompleted(Event):
+    """Encounter `encounter_id` ended at `at`, with the clinician's short `note`."""
+
+    type = "encounter_completed"
+    audience = "private"
+    staff_only = ("note",)
+    encounter_id: str
+    participant_id: str
+    clinician_id: str
+    note: str
+    at: float
+
+@dataclass(frozen=True)
+class ReturnedToQueue(Event):
+    """Encounter `encounter_id` went back to the end of the queue: `reason` is not_here (was called), skipped (was waiting) or
+    present_again (it had been withdrawn and its participant was marked present again)."""
+
+    type = "returned_to_queue"
+    audience = "private"
+    encounter_id: str
+    participant_id: str
+    clinician_id: str
+    reason: str
+    at: float
+
+@dataclass(frozen=True)
+class EncounterWithdrawn(Event):
+    """Waiting encounter `encounter_id` of `participant_id` left the queue at `at`, not seen: `reason` is left or
+    mistake (how the participant was marked)."""
+
+    type = "encounter_withdrawn"
+    audience = "private"
+    encounter_id: str
+    participant_id: str
+    reason: str
+    at: float

@@ -372,3 +372,20 @@ async def test_one_checked_in_by_mistake_is_taken_back_to_the_join_page(clinic: 
             await no_problems(phone)
     finally:
         await facilitator.close()
+
+
+@pytest.mark.asyncio
+async def test_a_refused_change_to_the_request_does_not_also_say_it_was_sent(clinic: Clinic) -> None:
+    """Seen by hand: 10,000 characters forced past the field's limit were refused, and "Sent to your care
+    team" still stood under the refusal. It speaks of the request on file, not of the one on the screen."""
+    async with chromium() as browser:
+        phone = await open_screen(browser, "phone", **PHONE)
+        page = phone.page
+        await join_by_form(phone, clinic.server.http, clinic.join_code)
+        await ask_for_the_doctor(page)
+        await page.evaluate("document.getElementById('visit-text').removeAttribute('maxlength')")
+        await page.locator("#visit-text").fill("x" * 10_000)
+        await page.locator("#visit-submit").click()
+        await expect(page.locator("#visit-error")).to_contain_text("at most", timeout=LIVE)
+        await expect(page.locator("#visit-saved")).to_be_hidden()
+        await no_problems(phone)

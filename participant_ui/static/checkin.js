@@ -20,7 +20,8 @@ export function render(view) {
   if (!submit.dataset.pending) setText(submit, waiting ? _("Update my request") : _("Put me in line"));
   setText($("visit-saved"), waiting
     ? fill(_("Sent to your care team. You're number %(position)s in line."), { position: visit.position }) : "");
-  show($("visit-saved"), waiting);
+  // "Sent" speaks of the request on file: not of a changed one still on the screen (refused, say).
+  show($("visit-saved"), waiting && !isDirty(visitForm));
 }
 
 function submitVisit(event) {

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from .phases import Phase
 
 if TYPE_CHECKING:
+    from .history import Continuity
     from .planner import Plan
 
 
@@ -26,6 +27,7 @@ class Participant:
     joined_at: float
     numbers: Numbers | None = None
     status: str = "present"  # present | left (went home early) | mistake (checked in by mistake)
+    patient_id: str | None = None  # the roster patient the facilitator matched; "" a guest; None not yet
 
     @property
     def took_part(self) -> bool:
@@ -142,6 +144,10 @@ class SessionState:
     goals: dict[str, Goal] = field(default_factory=dict)
     evaluations: dict[str, Evaluation] = field(default_factory=dict)
     closed_at: float | None = None
+    cancelled_at: float | None = None
+    # What the cohort's earlier sessions carry in (roster, last goals, library): derived from their logs
+    # by the I/O layer when it loads the session, never stored in this log. None outside a cohort.
+    continuity: "Continuity | None" = field(default=None, compare=False, repr=False)
     # The one-on-ones' plan of this state, made once per event for all of its screens (`views.current_plan`):
     # derived, never compared, and no longer current once `seq` moves on.
     plan_memo: "tuple[int, Plan] | None" = field(default=None, compare=False, repr=False)

@@ -6,17 +6,59 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 
+class CohortRow(SQLModel, table=True):
+    """A standing group: a closed series of `planned_sessions`, or a drop-in group; the defaults its
+    sessions are created with. Archived cohorts are kept, read-only."""
+
+    __tablename__ = "cohorts"
+
+    id: str = Field(primary_key=True)
+    name: str
+    condition: str = ""
+    languages: str = "en"  # the room's languages, comma-separated codes ("en,es")
+    kind: str = "series"  # series | drop_in
+    planned_sessions: int | None = None  # for a series
+    session_minutes: int = 120
+    vote_budget: int = 3
+    timebox_minutes: int = 8
+    room: str = ""
+    created_at: float
+    archived_at: float | None = None
+
+
+class PatientRow(SQLModel, table=True):
+    """One patient enrolled in one cohort (the roster). Staff-only; every read and change is audited.
+    A chart number is unique within a cohort."""
+
+    __tablename__ = "patients"
+    __table_args__ = (Index("ux_patients_cohort_mrn", "cohort_id", "mrn", unique=True),)
+
+    id: str = Field(primary_key=True)
+    cohort_id: str = Field(foreign_key="cohorts.id", index=True)
+    clinic_name: str  # the name the clinic knows them by
+    display_name: str  # the name they prefer in the room
+    language: str = "en"
+    mrn: str | None = None  # chart number, for matching to the health record
+    birth_date: str | None = None  # ISO date
+    agreement_signed_on: str | None = None  # ISO date of the group-confidentiality agreement
+    enrolled_at: float
+    left_at: float | None = None  # no longer in the cohort: kept for the record
+
+
 class SessionRow(SQLModel, table=True):
     __tablename__ = "sessions"
 
     id: str = Field(primary_key=True)
     cohort: str
+    cohort_id: str | None = Field(default=None, foreign_key="cohorts.id", index=True)
     title: str
     join_code: str = Field(unique=True, index=True)
     starts_at: float
     ends_at: float
     projector_key_hash: str
     last_seq: int = 0
+    # Mirrors of the log, written in the same transaction as its events, so lists need no replay:
+    cancelled_at: float | None = None
 
 
 class EventRow(SQLModel, table=True):
@@ -121,7 +163,8 @@ class AuditRow(SQLModel, table=True):
     __tablename__ = "audit"
 
     id: int | None = Field(default=None, primary_key=True)
-    session_id: str = Field(foreign_key="sessions.id", index=True)
+    session_id: str | None = Field(default=None, foreign_key="sessions.id", index=True)
+    cohort_id: str | None = Field(default=None, foreign_key="cohorts.id", index=True)  # a roster or schedule change
     at: float
     role: str
     actor_id: str

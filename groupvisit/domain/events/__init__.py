@@ -13,14 +13,15 @@ from typing import Any
 
 from ..text import readable
 from .base import Audience, Event
-from .lifecycle import SessionScheduled, PhaseOpened, SessionClosed
-from .checkin import ParticipantJoined, ParticipantRenamed, ParticipantMarked, NumbersRecorded, VisitRequested
+from .lifecycle import SessionScheduled, PhaseOpened, SessionClosed, SessionRescheduled, SessionCancelled
+from .checkin import (ParticipantJoined, ParticipantRenamed, ParticipantMarked, NumbersRecorded, VisitRequested,
+                      ParticipantMatched)
 from .agenda import (AgendaFixed, TopicEdited, TopicHidden, TopicProposed, TopicsMerged, VoteBudgetSet, VoteCast,
                      VoteRetracted)
 from .discussion import TopicStarted, TopicExtended, TopicEnded, RoomVoted
-from .strategies import StrategyCaptured, StrategyEdited, StrategyHidden, StrategyMarkedHelpful
+from .strategies import StrategyCaptured, StrategyEdited, StrategyHidden, StrategyMarkedHelpful, StrategyTried
 from .queue import ParticipantCalled, EncounterStarted, EncounterCompleted, ReturnedToQueue, EncounterWithdrawn
-from .goals import GoalSet, GoalShared, EvaluationGiven
+from .goals import GoalSet, GoalShared, EvaluationGiven, FollowUpGiven
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     SessionScheduled, PhaseOpened, SessionClosed, ParticipantJoined, ParticipantRenamed, ParticipantMarked,
@@ -28,6 +29,7 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     VoteCast, VoteRetracted, AgendaFixed, TopicStarted, TopicExtended, TopicEnded, RoomVoted, StrategyCaptured,
     StrategyEdited, StrategyHidden, StrategyMarkedHelpful, ParticipantCalled, EncounterStarted,
     EncounterCompleted, ReturnedToQueue, EncounterWithdrawn, GoalSet, GoalShared, EvaluationGiven,
+    SessionRescheduled, SessionCancelled, ParticipantMatched, FollowUpGiven, StrategyTried,
 )}
 
 __all__ = [
@@ -37,14 +39,16 @@ __all__ = [
     "ReturnedToQueue", "RoomVoted", "SessionClosed", "SessionScheduled", "StrategyCaptured", "StrategyEdited",
     "StrategyHidden", "StrategyMarkedHelpful", "TopicEdited", "TopicEnded", "TopicExtended", "TopicHidden",
     "TopicProposed", "TopicStarted", "TopicsMerged", "VisitRequested", "VoteBudgetSet", "VoteCast",
-    "VoteRetracted",
+    "VoteRetracted", "SessionRescheduled", "SessionCancelled", "ParticipantMatched", "FollowUpGiven",
+    "StrategyTried",
 ]
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
-    """Rebuild an event stored with `Event.to_dict` (JSON turns tuples into lists)."""
+    """Rebuild an event stored with `Event.to_dict` (JSON turns tuples into lists). A field added since the
+    event was stored takes its default: an older log reads on."""
     cls = EVENT_TYPES[data["type"]]
-    return cls(**{f.name: stored_value(data[f.name]) for f in fields(cls)})
+    return cls(**{f.name: stored_value(data[f.name]) for f in fields(cls) if f.name in data})
 
 
 def stored_value(value: Any) -> Any:

@@ -58,3 +58,14 @@ class VisitRequested(Event):
     participant_id: str
     text: str
     at: float
+
+@dataclass(frozen=True)
+class ParticipantMatched(Event):
+    """The facilitator matched `participant_id` to the cohort's roster patient `patient_id` ("" = a guest, not
+    on the roster): from then on they are the same person across the cohort's sessions."""
+
+    type = "participant_matched"
+    audience = "private"
+    participant_id: str
+    patient_id: str
+    at: float

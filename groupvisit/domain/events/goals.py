@@ -40,3 +40,16 @@ class EvaluationGiven(Event):
     helped: str
     change: str
     at: float
+
+@dataclass(frozen=True)
+class FollowUpGiven(Event):
+    """How `participant_id`'s goal from session `goal_session_id` went: `outcome` done | partly | not_yet, and
+    what got in the way (`obstacle`, may be empty)."""
+
+    type = "follow_up_given"
+    audience = "private"
+    participant_id: str
+    goal_session_id: str
+    outcome: str
+    obstacle: str
+    at: float

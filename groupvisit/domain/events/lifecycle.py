@@ -35,3 +35,21 @@ class SessionClosed(Event):
 
     type = "session_closed"
     at: float
+
+@dataclass(frozen=True)
+class SessionRescheduled(Event):
+    """Staff moved the session, before anyone checked in, to `starts_at`-`ends_at` (UTC seconds)."""
+
+    type = "session_rescheduled"
+    starts_at: float
+    ends_at: float
+    at: float
+
+@dataclass(frozen=True)
+class SessionCancelled(Event):
+    """Staff cancelled the session before anyone checked in: it will not be held (`reason` is for staff)."""
+
+    type = "session_cancelled"
+    audience = "private"
+    reason: str
+    at: float

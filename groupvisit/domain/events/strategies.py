@@ -17,6 +17,7 @@ class StrategyCaptured(Event):
     anonymous: bool
     captured_by: str
     at: float
+    origin: str = ""  # brought from the cohort's library: the first capture's "session_id:strategy_id"
 
 @dataclass(frozen=True)
 class StrategyEdited(Event):
@@ -44,3 +45,13 @@ class StrategyMarkedHelpful(Event):
     personal = ("participant_id",)
     strategy_id: str
     participant_id: str
+
+@dataclass(frozen=True)
+class StrategyTried(Event):
+    """`participant_id` tried `strategy_id` and it helped ("I tried it and it helped"), or took that back."""
+
+    type = "strategy_tried"
+    personal = ("participant_id",)
+    strategy_id: str
+    participant_id: str
+    helped: bool

@@ -93,7 +93,8 @@ def test_the_projector_holds_none_of_it(today: Today) -> None:
 
 def test_people_rows_carry_the_match_and_its_flags(today: Today) -> None:
     ann, cyrus, eve = today.person("Ann"), today.person("Cyrus"), today.person("Eve")
-    assert (ann["patient_id"], ann["roster_name"], ann["suggestions"], ann["no_agreement"]) == ("pat1", "Ann", [], False)
+    assert (ann["patient_id"], ann["roster_name"], ann["suggestions"], ann["no_agreement"]) == (
+        "pat1", "Ann", [], False)
     assert ann["follow_up"]["given"]["outcome"] == "partly"
     assert (cyrus["patient_id"], cyrus["roster_name"], cyrus["no_agreement"]) == (None, None, False)
     assert cyrus["suggestions"] == [{"patient_id": "pat3", "display_name": "Cy", "clinic_name": "Cyrus Moss"}]
@@ -193,3 +194,9 @@ def test_a_brought_strategy_reaches_the_wall_with_its_origin_and_no_author(today
     assert isinstance(brought, StrategyCaptured)
     wall = visible_event(brought, PROJECTOR)
     assert wall is not None and (wall["origin"], wall["author_id"]) == ("s1:s1", "")
+
+
+def test_no_suggestions_for_a_check_in_by_mistake(today: Today) -> None:
+    assert today.person("Cyrus")["suggestions"]
+    today.s.run(c.MarkParticipant("mistake", today.cyrus.id))
+    assert today.person("Cyrus")["suggestions"] == []

@@ -132,6 +132,8 @@ async def join_submit(request: Request) -> Response:
                      404)
     await request.state.guard.release(claim)  # a right code is no guess
     live = await sessions.get(session.id)
+    if live.state.cancelled_at is not None:
+        return again(_("This session was cancelled. Your care team will tell you the next date."), 410)
     if live.state.phase is Phase.CLOSED:
         return again(_("This session has ended."), 410)
     token = new_key()

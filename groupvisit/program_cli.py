@@ -10,12 +10,12 @@ import getpass
 import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from collections.abc import Awaitable, Callable, Iterable
 
 from .domain.text import readable
 from .program import clinic_time
-from .program.schedule import DAY_NAMES, ScheduleError, Slot, monthly, one, weekly
+from .program.schedule import ScheduleError
+from .program.schedule_form import series_from_form, session_from_form
 from .settings import Settings
 from .store import CohortFields, PatientFields, ProgramError, Store
 from .store.tables import AuditRow, CohortRow, SessionRow
@@ -29,6 +29,7 @@ COHORT_OPTIONS = {"name": "the cohort's name (required)", "condition": "the cond
                   "session_minutes": "a session's length (default 120)",
                   "vote_budget": "votes each person has for topics (default 3)",
                   "timebox_minutes": "minutes for each topic (default 8)", "room": "where the group meets"}
+SCHEDULE_OPTIONS = ("first", "weekday", "nth", "every_weeks", "count", "date", "start", "end")
 PATIENT_OPTIONS = {"clinic_name": "the name the clinic knows them by (required)",
                    "display_name": "the name they prefer in the room (required)",
                    "language": "their preferred language code (default en)", "mrn": "their chart number",
@@ -36,40 +37,8 @@ PATIENT_OPTIONS = {"clinic_name": "the name the clinic knows them by (required)"
                    "agreement_signed_on": "the date they signed the group-confidentiality agreement"}
 
 
-class Refusal(Exception):
-    """Input the command cannot take, with the option it came from ("" when it was none)."""
-
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(message)
-        self.option, self.message = option, message
-
-
 def option(field: str) -> str:
     return "--" + field.replace("_", "-")
-
-
-def weekday(value: str) -> int:
-    names = [day.lower() for day in DAY_NAMES]
-    typed = value.strip().lower()
-    found = [i for i, name in enumerate(names) if len(typed) >= 3 and name.startswith(typed)]
-    if len(found) != 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a day of the week like tue or tuesday")
-    return found[0]
-
-
-def week_of_month(value: str) -> int:
-    typed = value.strip().lower()
-    if typed == "last":
-        return -1
-    if typed not in ("1", "2", "3", "4", "5"):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a week of the month: 1 to 5, or last")
-    return int(typed)
-
-
-def whole(value: str) -> int:
-    if not value.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number")
-    return int(value)
 
 
 def add_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -96,11 +65,11 @@ def add_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]")
     schedule = group("schedule", "add sessions to a cohort, or list them (times in GROUPVISIT_TIME_ZONE)")
     series = action(schedule, "series", "add a series of sessions; prints each one's id, join code and time")
     series.add_argument("--first", required=True, type=text, help="the first day it may start, like 2027-01-04")
-    series.add_argument("--weekday", required=True, type=weekday, help="the day of the week, like tue")
+    series.add_argument("--weekday", required=True, type=text, help="the day of the week, like tue")
     pattern = series.add_mutually_exclusive_group(required=True)
-    pattern.add_argument("--nth", type=week_of_month, help="monthly, on this week of the month: 1 to 5, or last")
-    pattern.add_argument("--every-weeks", dest="every_weeks", type=whole, help="weekly, every this many weeks")
-    series.add_argument("--count", type=whole, help="how many sessions (default: the cohort's planned sessions)")
+    pattern.add_argument("--nth", type=text, help="monthly, on this week of the month: 1 to 5, or last")
+    pattern.add_argument("--every-weeks", dest="every_weeks", type=text, help="weekly, every this many weeks")
+    series.add_argument("--count", type=text, help="how many sessions (default: the cohort's planned sessions)")
     add = action(schedule, "add", "add one session; prints its id, join code and time")
     add.add_argument("--date", required=True, type=text, help="its day, like 2027-01-12")
     for sub in (series, add):
@@ -126,8 +95,9 @@ def as_cli(what: str, action: str = "changed") -> AuditRow:
                     device=f"command line on {socket.gethostname()}", action=action, what=what)
 
 
-def form(args: argparse.Namespace, fields: dict[str, str]) -> dict[str, str]:
-    return {field: getattr(args, field) for field in fields if getattr(args, field) is not None}
+def form(args: argparse.Namespace, fields: Iterable[str]) -> dict[str, str]:
+    """The options given, as the form the pages send would hold them."""
+    return {field: getattr(args, field) for field in fields if getattr(args, field, None) is not None}
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -139,8 +109,6 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         field = error.field
         said = option(field) if field in vars(args) else ("GROUPVISIT_TIME_ZONE" if field == "zone" else "")
         print(f"groupvisit: {said + ': ' if said else ''}{error.message}", file=sys.stderr)
-    except Refusal as error:
-        print(f"groupvisit: {error.option + ': ' if error.option else ''}{error.message}", file=sys.stderr)
     finally:
         store.close()
     return 2
@@ -149,7 +117,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 async def cohort_of(store: Store, cohort_id: str) -> CohortRow:
     row = await store.cohort(cohort_id)
     if row is None:
-        raise Refusal("", f"There is no cohort {cohort_id!r}: `groupvisit cohort list --all` shows them.")
+        raise ProgramError("cohort", f"There is no cohort {cohort_id!r}: `groupvisit cohort list --all` shows them.")
     return row
 
 
@@ -177,18 +145,6 @@ async def archive_cohort(store: Store, args: argparse.Namespace, _settings: Sett
 
 # The schedule
 
-def wall_times(args: argparse.Namespace, cohort: CohortRow) -> tuple[datetime, datetime]:
-    """The start and end as wall times of an arbitrary day; the end defaults to the cohort's length later."""
-    start = datetime.combine(date(2000, 1, 1), clinic_time.parse_time(args.start, "start"))
-    if args.end is not None:
-        return start, datetime.combine(start.date(), clinic_time.parse_time(args.end, "end"))
-    end = start + timedelta(minutes=cohort.session_minutes)
-    if end.date() != start.date():
-        raise Refusal("--end", f"A {cohort.session_minutes}-minute session from {args.start} ends after midnight: "
-                               "give --end.")
-    return start, end
-
-
 def print_sessions(rows: list[SessionRow], zone: str) -> None:
     for row in rows:
         when = f"{clinic_time.show(row.starts_at, zone)}-{clinic_time.local(row.ends_at, zone):%H:%M}"
@@ -196,33 +152,17 @@ def print_sessions(rows: list[SessionRow], zone: str) -> None:
         print("\t".join((row.id, row.join_code, when, state)))
 
 
-async def schedule(store: Store, args: argparse.Namespace, settings: Settings,
-                   slots: Callable[[CohortRow], list[Slot]]) -> None:
+async def schedule(store: Store, args: argparse.Namespace, settings: Settings) -> None:
     cohort = await cohort_of(store, args.cohort_id)
-    made = await store.schedule_sessions(cohort.id, slots(cohort), as_cli("scheduled the session"))
-    print_sessions(made, settings.time_zone)
-
-
-async def schedule_series(store: Store, args: argparse.Namespace, settings: Settings) -> None:
-    def slots(cohort: CohortRow) -> list[Slot]:
-        count = args.count if args.count is not None else cohort.planned_sessions
-        if count is None:
-            raise Refusal("--count", f"{cohort.name} is a drop-in group: give --count.")
-        first = clinic_time.parse_date(args.first, "first")
-        start, end = wall_times(args, cohort)
-        if args.nth is not None:
-            return monthly(first, args.weekday, args.nth, count, start.time(), end.time(), settings.time_zone)
-        return weekly(first, args.weekday, count, args.every_weeks, start.time(), end.time(), settings.time_zone)
-
-    await schedule(store, args, settings, slots)
-
-
-async def schedule_one(store: Store, args: argparse.Namespace, settings: Settings) -> None:
-    def slots(cohort: CohortRow) -> list[Slot]:
-        start, end = wall_times(args, cohort)
-        return [one(clinic_time.parse_date(args.date, "date"), start.time(), end.time(), settings.time_zone)]
-
-    await schedule(store, args, settings, slots)
+    given = form(args, SCHEDULE_OPTIONS)
+    if args.action == "series":
+        given["pattern"] = "monthly" if args.nth is not None else "weekly"
+        slots = series_from_form(given, session_minutes=cohort.session_minutes,
+                                 planned_sessions=cohort.planned_sessions, zone=settings.time_zone)
+    else:
+        slots = [session_from_form(given, session_minutes=cohort.session_minutes, zone=settings.time_zone)]
+    print_sessions(await store.schedule_sessions(cohort.id, slots, as_cli("scheduled the session")),
+                   settings.time_zone)
 
 
 async def list_schedule(store: Store, args: argparse.Namespace, settings: Settings) -> None:
@@ -249,6 +189,6 @@ async def list_roster(store: Store, args: argparse.Namespace, _settings: Setting
 
 ACTIONS: dict[tuple[str, str], Callable[[Store, argparse.Namespace, Settings], Awaitable[None]]] = {
     ("cohort", "create"): create_cohort, ("cohort", "list"): list_cohorts, ("cohort", "archive"): archive_cohort,
-    ("schedule", "series"): schedule_series, ("schedule", "add"): schedule_one, ("schedule", "list"): list_schedule,
+    ("schedule", "series"): schedule, ("schedule", "add"): schedule, ("schedule", "list"): list_schedule,
     ("roster", "add"): enrol, ("roster", "list"): list_roster,
 }

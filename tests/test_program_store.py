@@ -63,6 +63,7 @@ def test_a_cohort_form_is_read_into_its_fields_with_text_cleaned_and_languages_l
                                   kind="series", planned_sessions=6, session_minutes=120, vote_budget=3,
                                   timebox_minutes=8, room="Room 4")
     assert CohortFields.from_form(cohort_form(kind="drop_in", planned_sessions="")).planned_sessions is None
+    assert CohortFields(name="Walk-in group", kind="drop_in").planned_sessions is None
     assert CohortFields.from_form({"name": "Walk-in group"}) == CohortFields(name="Walk-in group")
 
 

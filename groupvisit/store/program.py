@@ -112,6 +112,10 @@ class CohortFields:
     timebox_minutes: int = 8
     room: str = ""
 
+    def __post_init__(self) -> None:
+        if self.kind == "drop_in" and self.planned_sessions is not None:  # the default is a series'
+            object.__setattr__(self, "planned_sessions", None)
+
     @classmethod
     def from_form(cls, form: Mapping[str, str]) -> "CohortFields":
         """The fields from a form (or the command line); `ProgramError` naming the first bad one.

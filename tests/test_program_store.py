@@ -138,6 +138,7 @@ async def test_an_archived_cohort_refuses_every_change_and_nothing_is_written(st
         store.update_patient(ana.id, PatientFields(clinic_name="Ana G", display_name="Ana"), by_staff("edited")),
         store.schedule_sessions(cohort_id, [Slot(NOW, NOW + 7200)], by_staff("scheduled")),
         store.create_session(title="Extra", starts_at=NOW, ends_at=NOW + 60, cohort_id=cohort_id),
+        store.create_session(title="Extra", cohort="Named", starts_at=NOW, ends_at=NOW + 60, cohort_id=cohort_id),
     ]
     for attempt in attempts:
         with pytest.raises(ProgramError, match="is archived") as refused:

@@ -228,6 +228,7 @@ async def test_a_patient_is_enrolled_with_an_audit_row_naming_them(store: Store)
      "Ana García, born 1961-04-30, is already on this roster"),
     ({}, {"clinic_name": "ana garcía"}, "clinic_name", "Ana García is already on this roster"),
     ({"mrn": "123"}, {"birth_date": ""}, "clinic_name", "Ana García is already on this roster"),
+    ({}, {"mrn": "456"}, "clinic_name", "already on this roster: change their entry, or give a date of birth if"),
 ])
 @pytest.mark.asyncio
 async def test_the_same_person_twice_is_refused_and_nothing_is_written(

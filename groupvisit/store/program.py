@@ -192,8 +192,9 @@ def same_person(fields: PatientFields, other: PatientRow) -> str | None:
     if fields.mrn is not None and other.mrn is not None:
         return None  # two people of one name and birthday, with their own charts
     born = f", born {other.birth_date}," if other.birth_date else ""
-    return (f"{other.clinic_name}{born} is already on this roster: change their entry, or give a chart number "
-            "or date of birth if this is someone else.")
+    telling = "a date of birth" if fields.mrn is not None else "a chart number or date of birth"
+    return (f"{other.clinic_name}{born} is already on this roster: change their entry, or give {telling} "
+            "if this is someone else.")
 
 
 def check_not_enrolled(db: Session, cohort_id: str, fields: PatientFields, except_id: str = "") -> None:
@@ -246,7 +247,8 @@ def sorted_by_name(rows: Sequence[CohortRow]) -> list[CohortRow]:
 
 
 class Program(Database):
-    """Cohorts, their schedules and rosters."""
+    """Cohorts, their schedules and rosters. A cohort or patient id that names none is a `LookupError`
+    (a page's 404); input the program cannot take is a `ProgramError`, and nothing is written."""
 
     # Cohorts
 

@@ -1,17 +1,21 @@
 """The program's tables through the store (a real SQLite file): cohorts, their schedules and rosters,
 each change with its audit row in the same transaction, and a refused change writing nothing."""
 
+import asyncio
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from hypothesis import given, settings, strategies as st
 from sqlmodel import Session, select
 
 from groupvisit.domain.events import SessionCancelled, SessionRescheduled, SessionScheduled
 from groupvisit.domain.history import RosterEntry
 from groupvisit.program.schedule import Slot
 from groupvisit.store import CohortFields, PatientFields, ProgramError, Store
+from groupvisit.store.program import same_person
 from groupvisit.store.tables import AuditRow, PatientRow
 
 NOW = 1_790_000_000.0
@@ -324,3 +328,41 @@ async def test_a_cohorts_audit_log_holds_its_roster_and_schedule_rows_in_order(s
     await store.enrol(other, PatientFields(clinic_name="Bo Li", display_name="Bo"), NOW, by_staff("elsewhere"))
     await store.schedule_sessions(cohort_id, [Slot(NOW, NOW + 60)], by_staff("scheduled"))
     assert [r.what for r in await store.cohort_audit_log(cohort_id)] == ["created", "enrolled", "scheduled"]
+
+
+people = st.tuples(st.sampled_from(["Ana García", "ana garcia", "ANA GARCÍA", "Bo Li"]),
+                   st.sampled_from([None, "123", "456"]), st.sampled_from([None, "1961-04-30", "1975-01-02"]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(attempts=st.lists(st.tuples(st.booleans(), people), min_size=1, max_size=8))
+def test_no_two_entries_on_a_roster_are_the_same_person_whatever_is_enrolled_or_changed(
+        attempts: list[tuple[bool, tuple[str, str | None, str | None]]]) -> None:
+    """Each attempt enrols someone, or (True) changes the first entry to them; refused ones write nothing."""
+
+    async def run(store: Store) -> list[PatientRow]:
+        cohort_id = await a_cohort(store)
+        for change, (name, mrn, born) in attempts:
+            fields = PatientFields(clinic_name=name, display_name="P", mrn=mrn, birth_date=born)
+            enrolled = patients(store)
+            try:
+                if change and enrolled:
+                    await store.update_patient(enrolled[0].id, fields, by_staff("edited"))
+                else:
+                    await store.enrol(cohort_id, fields, NOW, by_staff("enrolled"))
+            except ProgramError:
+                assert patients(store) == enrolled, "a refused change wrote something"
+        return patients(store)
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(f"sqlite:///{Path(folder) / 'roster.db'}")
+        try:
+            rows = asyncio.run(run(store))
+        finally:
+            store.close()
+    assert rows, "the first enrolment is never refused"
+    for i, row in enumerate(rows):
+        for other in rows[i + 1:]:
+            fields = PatientFields(clinic_name=row.clinic_name, display_name="P", mrn=row.mrn,
+                                   birth_date=row.birth_date)
+            assert same_person(fields, other) is None, (row, other)

@@ -366,3 +366,13 @@ def test_no_two_entries_on_a_roster_are_the_same_person_whatever_is_enrolled_or_
             fields = PatientFields(clinic_name=row.clinic_name, display_name="P", mrn=row.mrn,
                                    birth_date=row.birth_date)
             assert same_person(fields, other) is None, (row, other)
+
+
+@pytest.mark.asyncio
+async def test_a_join_code_already_in_use_is_drawn_again(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    cohort_id = await a_cohort(store)
+    [first] = await store.schedule_sessions(cohort_id, [Slot(NOW, NOW + 60)], by_staff("scheduled"))
+    draws = iter([first.join_code, first.join_code, "TUVWXY"])
+    monkeypatch.setattr("groupvisit.store.program.new_join_code", lambda: next(draws))
+    [second] = await store.schedule_sessions(cohort_id, [Slot(NOW + DAY, NOW + DAY + 60)], by_staff("scheduled"))
+    assert second.join_code == "TUVWXY" and (await store.session_by_join_code(first.join_code)) == first

@@ -228,8 +228,8 @@ def committed(db: Session, work: Callable[[], T], clash: Callable[[], ProgramErr
     """Run `work` and commit, again if another process took a join code first; an `IntegrityError`
     that is not a join code is `clash()` when given (the unique chart number)."""
     for _ in range(WRITE_RETRIES):
-        result = work()
         try:
+            result = work()  # flushes: the clash can come here as well as at the commit
             db.commit()
         except IntegrityError as error:
             db.rollback()

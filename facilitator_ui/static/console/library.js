@@ -45,8 +45,9 @@ export function render(view) {
     const label = s.on_board ? "On today’s board" : "Bring to board";
     if (bring.dataset.pending) bring.dataset.label = label;
     else setText(bring, label);
-    bring.dataset.settledDisabled = String(Boolean(s.on_board));
-    if (!bring.dataset.pending) bring.disabled = Boolean(s.on_board);
+    // Off once on the board, but still focusable: the focus stays where the facilitator clicked.
+    if (s.on_board) bring.setAttribute("aria-disabled", "true");
+    else bring.removeAttribute("aria-disabled");
     bring.setAttribute("aria-label", label + ": “" + s.text + "”");
     show(bring, !closed);
   });
@@ -56,6 +57,7 @@ function makeEntry(strategy) {
   const error = el("p", { class: "error", role: "alert" });
   const bring = el("button", { type: "button", class: "small bring-button" }, "Bring to board");
   bring.addEventListener("click", () => {
+    if (bring.getAttribute("aria-disabled") === "true") return;
     run(bring, error, channel.send("bring_strategy", { library_id: strategy.id }));
   });
   return el("li", {}, el("p", { class: "library-text" }), el("p", { class: "subtle library-meta" }), bring, error);

@@ -10,6 +10,7 @@ const CHOOSE = "choose"; // the menu's first line: nothing picked yet
 const GUEST = "guest"; // "not on the roster": sent as an empty patient id
 let channel = null;
 const changing = new Set(); // matched people whose match the facilitator opened to change
+let refocus = null; // the person just matched: focus goes to their "Change" once their row shows the match
 
 export function render(view) {
   const roster = view.roster;
@@ -55,6 +56,8 @@ function makeMatchRow(person) {
       if (!ok) return;
       changing.delete(id);
       select.value = CHOOSE;
+      render(channel.view);
+      matched(row, id);
     });
   });
   change.addEventListener("click", () => {
@@ -69,6 +72,20 @@ function makeMatchRow(person) {
 
 function match(button, error, participantId, patientId) {
   return run(button, error, channel.send("match_participant", { participant_id: participantId, patient_id: patientId }));
+}
+
+// The control just used goes away with the match (a suggestion, the menu): focus goes to the row's "Change",
+// now or when the live update showing the match arrives, unless the facilitator has moved on meanwhile.
+function matched(row, id) {
+  refocus = id;
+  placeFocus(row, id);
+}
+
+function placeFocus(row, id) {
+  const change = row.querySelector(".change-match");
+  if (refocus !== id || change.hidden) return;
+  refocus = null;
+  if (!document.activeElement || document.activeElement === document.body) change.focus();
 }
 
 function entryLabel(entry, names, participantId) {
@@ -103,7 +120,8 @@ function updateMatchRow(row, person, { roster, byId, names, closed, session }) {
   syncList(row.querySelector(".suggestions"), suggestions, (s) => s.patient_id, (s) => {
     const button = el("button", { type: "button", class: "confirm-match" });
     const item = el("li", {}, button);
-    button.addEventListener("click", () => match(button, row.querySelector(".error"), id, s.patient_id));
+    button.addEventListener("click", () => match(button, row.querySelector(".error"), id, s.patient_id)
+      .then((ok) => ok && matched(row, id)));
     return item;
   }, (item, s) => {
     const button = item.querySelector("button");
@@ -127,6 +145,7 @@ function updateMatchRow(row, person, { roster, byId, names, closed, session }) {
   show(add, state === "guest" && !closed);
   add.setAttribute("href", "/sessions/" + encodeURIComponent(session) + "/enrol/" + encodeURIComponent(id));
   setText(add, "Add " + person.name + " to the roster");
+  placeFocus(row, id);
 }
 
 export function wire(liveChannel) {

@@ -7,12 +7,13 @@ frees their patient (`roster.apply_marked`).
 """
 
 import re
+from functools import lru_cache
 
 from .commands import MatchParticipant
 from .errors import Refused, require
 from .events import Event, ParticipantMatched
 from .history import Continuity
-from .names import comparable, looks_alike
+from .names import looks_alike, skeleton
 from .roles import Actor
 from .roster import participant
 from .state import SessionState
@@ -65,28 +66,27 @@ def suggestions(state: SessionState, name: str) -> list[str]:
     if cohort is None:
         return []
     taken = {p.patient_id for p in state.participants.values()}
-    wanted = comparable(name)
     ranked: list[tuple[int, str]] = []
     for entry in cohort.roster.values():
         if entry.patient_id in taken:
             continue
-        rank = min(likeness(wanted, other) for other in (entry.display_name, entry.clinic_name))
+        rank = min(likeness(name, other) for other in (entry.display_name, entry.clinic_name))
         if rank < NO_LIKENESS:
             ranked.append((rank, entry.patient_id))
     return [patient_id for _, patient_id in sorted(ranked, key=lambda r: r[0])[:MAX_SUGGESTIONS]]
 
 
-
+@lru_cache(maxsize=4096)  # every staff view of every event asks again for the same names
 def likeness(wanted: str, name: str) -> int:
-    """0 when `name` looks the same as `wanted`, 1 when it starts with it (or it with `name`), 2 when a word of
-    one starts a word of the other, `NO_LIKENESS` otherwise. `wanted` is already `comparable`."""
-    other = comparable(name)
-    if not wanted or not other:
+    """0 when `name` looks the same as `wanted`, 1 when one starts with the other, 2 when a word of one starts
+    a word of the other (as `names.skeleton` reads them), `NO_LIKENESS` otherwise."""
+    a, b = skeleton(wanted), skeleton(name)
+    if not a or not b:
         return NO_LIKENESS
-    if looks_alike(wanted, other):
+    if looks_alike(wanted, name):
         return 0
-    if other.startswith(wanted) or wanted.startswith(other):
+    if a.startswith(b) or b.startswith(a):
         return 1
-    if any(b.startswith(a) or a.startswith(b) for a in WORD.findall(wanted) for b in WORD.findall(other)):
+    if any(y.startswith(x) or x.startswith(y) for x in WORD.findall(a) for y in WORD.findall(b)):
         return 2
     return NO_LIKENESS

@@ -33,6 +33,19 @@ def look_alikes(char: str) -> tuple[frozenset[str], int]:
     return found, max(map(len, found))
 
 
+def skeleton(name: str) -> str:
+    """`name` as the eye reads it, each character replaced by one it looks like (a plain ASCII one when there
+    is one): "Аnn" with a Cyrillic А reads "ann". Looser than `looks_alike` (characters that look like several
+    are kept), enough to find names that start alike."""
+    return "".join(plain(char) for char in comparable(name))
+
+
+@lru_cache(maxsize=4096)
+def plain(char: str) -> str:
+    singles = [alike for alike in look_alikes(char)[0] if len(alike) == 1]
+    return min(singles, key=lambda alike: (not alike.isascii(), alike), default=char)
+
+
 def read_alike(a: str, b: str) -> bool:
     """Whether `a` and `b` can be cut into pieces that look the same, piece by piece: one character of
     either against one or more of the other, as the table pairs them.

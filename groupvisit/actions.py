@@ -10,6 +10,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from .clock import Clock
+from .continuity import carried_into
 from .domain import Actor, Role, SessionState, apply, decide
 from .domain.commands import Command
 from .domain.errors import Refused
@@ -109,10 +110,19 @@ class Sessions:
             stored = await self.store.events(session_id)
             if not stored:
                 raise UnknownSession(session_id)
+            continuity = await carried_into(self.store, session_id)
             live = self.live.setdefault(session_id, LiveSession())
             if live.state.seq == 0:
                 live.fold(stored)
+                live.state.continuity = continuity
         return live
+
+    async def roster_changed(self, session_id: str) -> None:
+        """Read the roster and the earlier sessions again for a session served here (a patient was just
+        enrolled from its console): its rules and screens then know them."""
+        live = self.live.get(session_id)
+        if live is not None:
+            live.state.continuity = await carried_into(self.store, session_id)
 
     async def catch_up(self, live: LiveSession, seq: int | None = None) -> None:
         """Fold events another process appended (up to at least `seq`, when known)."""

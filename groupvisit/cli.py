@@ -97,13 +97,14 @@ async def demo(settings: Settings) -> None:
     for line in upgrade(settings.database_url):  # a demo database from an older version just goes on
         print(f"groupvisit demo: {line}")
     store = Store(settings.database_url)
-    clinic = await seed(store)
+    clinic = await seed(store, zone=settings.time_zone)
     base, sid = settings.base_url, clinic.session_id
     print(f"groupvisit demo: data in {settings.database_url.removeprefix('sqlite:///')}")
     print(f"  Projector:           {base}/projector/{sid}?key={clinic.projector_key}")
     print(f"  Facilitator console: {base}/console/{sid}   (sign in as alex)")
     print(f"  Clinician queue:     {base}/queue/{sid}   (sign in as sam or priya)")
     print(f"  Participant join:    {base}/join   (join code {clinic.join_code})")
+    print(f"  Cohort and roster:   {base}/cohorts/{clinic.cohort_id}   (two sessions held; today's is the third)")
     print(f"  Staff sign-in:       {base}/login")
     print("Staff accounts:")
     for account in clinic.accounts:

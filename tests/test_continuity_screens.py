@@ -160,7 +160,8 @@ async def test_the_console_matches_check_ins_to_the_roster_and_adds_a_walk_in(se
 
     maria = match_row(page, "Maria")
     await expect(maria).to_have_attribute("data-match", "unmatched", timeout=LIVE)
-    await expect(page.locator("#match-count")).to_have_text("2 check-ins to match")
+    await expect(page.locator("#roster-heading")).to_have_text("Roster match: 2 check-ins to match")
+    await shoot(console, "console-roster-suggestion.png")
     await maria.get_by_role("button", name="Confirm Maria is Maria (María López) on the roster").click()
     await expect(maria).to_have_attribute("data-match", "matched", timeout=LIVE)
     await expect(maria.locator(".match-state")).to_have_text("is Maria (María López) on the roster")
@@ -172,7 +173,7 @@ async def test_the_console_matches_check_ins_to_the_roster_and_adds_a_walk_in(se
     await jonny.get_by_role("button", name="Match").click()
     await expect(jonny).to_have_attribute("data-match", "matched", timeout=LIVE)
     await expect(jonny.locator(".agreement-flag")).to_have_text("⚠ No confidentiality agreement on file")
-    await expect(page.locator("#match-count")).to_have_text("everyone matched")
+    await expect(page.locator("#roster-heading")).to_have_text("Roster match: everyone matched")
 
     await page.locator("#walkin-name").fill("Lee")
     await page.locator("#walkin-submit").click()

@@ -18,7 +18,8 @@ export function render(view) {
   if (!Array.isArray(roster)) return;
   const people = view.people.filter((p) => p.status !== "mistake");
   const unmatched = people.filter((p) => p.patient_id === null || p.patient_id === undefined).length;
-  setText($("match-count"), unmatched ? plural(unmatched, "check-in", "check-ins") + " to match" : "everyone matched");
+  setText($("match-count"), !people.length ? "" : unmatched ? ": " + plural(unmatched, "check-in", "check-ins") + " to match"
+    : ": everyone matched");
   show($("match-empty"), people.length === 0);
   const closed = view.session.phase === "closed";
   const byId = new Map(roster.map((entry) => [entry.patient_id, entry]));

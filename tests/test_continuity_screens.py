@@ -195,6 +195,7 @@ async def test_the_console_matches_check_ins_to_the_roster_and_adds_a_walk_in(se
     await expect(page.locator("#mrn")).to_have_attribute("aria-invalid", "true")
     await expect(page.locator("#clinic_name")).to_have_value("Lee Chen")
     assert await axe_problems(page) == []
+    await shoot(console, "enrol-walk-in.png")
     await page.locator("#mrn").fill("777")
     await page.locator("#agreement_signed_on").fill("2026-09-21")
     await page.locator("#enrol-submit").click()

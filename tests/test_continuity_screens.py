@@ -232,6 +232,28 @@ async def test_the_console_searches_the_library_and_brings_a_strategy_to_the_boa
     assert not console.problems, console.problems
 
 
+async def test_the_console_records_a_follow_up_for_someone_without_a_device(series: Series) -> None:
+    console = await series.staff_screen("console", "alex")
+    page = console.page
+    await page.locator("#walkin-name").fill("Maria")
+    await page.locator("#walkin-submit").click()
+    await match_row(page, "Maria").get_by_role("button", name=re.compile("^Confirm Maria")).click()
+    await expect(page.locator("#follow-ups-waiting")).to_have_text("1", timeout=LIVE)
+    await page.locator("#on-behalf summary").click()
+    await page.locator("#behalf-person").select_option(label="Maria")
+    await expect(page.locator("#behalf-follow-up-goal")).to_have_text(
+        "Their goal: Caminar, 20 minutos, después de cenar, 4 días por semana.")
+    await page.locator("#behalf-outcome").select_option(label="Partly")
+    await page.locator("#behalf-obstacle").fill("Her knee")
+    await page.locator("#behalf-follow-up-submit").click()
+    await expect(page.locator("#behalf-saved")).to_contain_text("Saved a follow-up for Maria", timeout=LIVE)
+    await expect(page.locator("#follow-ups-partly")).to_have_text("1")
+    await expect(page.locator("#follow-ups-waiting")).to_have_text("0")
+    await expect(page.locator("#behalf-follow-up-goal")).to_contain_text("They said: partly.")
+    await expect(page.locator("#behalf-obstacle")).to_have_value("")
+    assert not console.problems, console.problems
+
+
 # ---- The participant ---------------------------------------------------------------------------------
 
 

@@ -33,7 +33,8 @@ def match_of(state: SessionState, person: Participant) -> dict[str, Any]:
     """A `people` row's roster fields: the match, suggestions while there is none, and the agreement flag."""
     cohort = state.continuity
     entry = cohort.roster.get(person.patient_id) if cohort is not None and person.patient_id else None
-    suggested = suggestions(state, person.name) if cohort is not None and person.patient_id is None else []
+    unmatched = cohort is not None and person.patient_id is None and person.took_part  # one by mistake is not matched
+    suggested = suggestions(state, person.name) if unmatched else []
     return {
         "patient_id": person.patient_id, "roster_name": entry.display_name if entry else None,
         "suggestions": [{"patient_id": patient_id, "display_name": cohort.roster[patient_id].display_name,

@@ -167,7 +167,8 @@ def library(sessions: list[HeldSession]) -> list[LibraryStrategy]:
             if first is not None:
                 entries[first.id] = replace(first, helpful=first.helpful + helpful, tried=first.tried + tried)
                 continue
-            library_id = strategy.origin or f"{session.session_id}:{strategy.id}"  # an origin hidden since keeps its id
+            # A copy whose first capture left the library (hidden there) stands for it, under its id.
+            library_id = strategy.origin or f"{session.session_id}:{strategy.id}"
             topic = state.topics[strategy.topic_id].title if strategy.topic_id in state.topics else ""
             entries[library_id] = LibraryStrategy(library_id, strategy.text, topic, session.session_id,
                                                   session.starts_at, helpful, tried)

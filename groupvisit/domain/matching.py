@@ -48,7 +48,8 @@ def match_participant(state: SessionState, cmd: MatchParticipant, actor: Actor, 
         if other is not None and other != person.id:
             raise Refused(f"{entry.display_name} is already matched to {state.participants[other].name}: "
                           "correct that match first", "already_matched")
-    require(person.patient_id != cmd.patient_id, f"{person.name} is already matched so", "conflict")
+    require(person.patient_id != cmd.patient_id, f"{person.name} is already matched "
+            + ("as a guest" if cmd.patient_id == GUEST else "to that patient"), "conflict")
     return [ParticipantMatched(person.id, cmd.patient_id, now)]
 
 

@@ -34,16 +34,20 @@ def look_alikes(char: str) -> tuple[frozenset[str], int]:
 
 
 def skeleton(name: str) -> str:
-    """`name` as the eye reads it, each character replaced by one it looks like (a plain ASCII one when there
-    is one): "Аnn" with a Cyrillic А reads "ann". Looser than `looks_alike` (characters that look like several
-    are kept), enough to find names that start alike."""
+    """`name` as the eye reads it (`comparable`), each character not ASCII replaced by a plain one it looks like:
+    "Аnn" with a Cyrillic А reads "ann". Looser than `looks_alike` ("rn" stays "rn", "I" stays "i"), enough to
+    find names that start alike."""
     return "".join(plain(char) for char in comparable(name))
 
 
 @lru_cache(maxsize=4096)
 def plain(char: str) -> str:
+    """ASCII stays as typed; any other character becomes a lower-case ASCII letter or digit it looks like, if any."""
+    if char.isascii():
+        return char
     singles = [alike for alike in look_alikes(char)[0] if len(alike) == 1]
-    return min(singles, key=lambda alike: (not alike.isascii(), alike), default=char)
+    return min(singles, key=lambda alike: (not (alike.isascii() and alike.isalnum()), not alike.islower(), alike),
+               default=char)
 
 
 def read_alike(a: str, b: str) -> bool:

@@ -194,3 +194,9 @@ def test_a_brought_strategy_reaches_the_wall_with_its_origin_and_no_author(today
     assert isinstance(brought, StrategyCaptured)
     wall = visible_event(brought, PROJECTOR)
     assert wall is not None and (wall["origin"], wall["author_id"]) == ("s1:s1", "")
+
+
+def test_no_suggestions_for_a_check_in_by_mistake(today: Today) -> None:
+    assert today.person("Cyrus")["suggestions"]
+    today.s.run(c.MarkParticipant("mistake", today.cyrus.id))
+    assert today.person("Cyrus")["suggestions"] == []

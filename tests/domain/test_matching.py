@@ -5,6 +5,7 @@ import pytest
 from groupvisit.domain import Phase, replay
 from groupvisit.domain import commands as c
 from groupvisit.domain.events import ParticipantMatched
+from groupvisit.domain.names import skeleton
 from sessionkit import Session, cohort_session
 
 
@@ -80,3 +81,7 @@ def test_matching_works_in_every_open_phase() -> None:
     s.open(Phase.WRAP_UP)
     s.match(ann, "pat1")
     assert s.state.participants[ann.id].patient_id == "pat1"
+
+
+def test_a_names_skeleton_reads_look_alike_letters_as_plain_ones() -> None:
+    assert skeleton("Аnn  LEE") == skeleton("ann lee") == "ann lee"  # the first letter is Cyrillic

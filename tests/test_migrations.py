@@ -3,7 +3,8 @@ one is refused with the command that upgrades it, and every way to a schema ends
 
 The database "from before migrations" is made by the baseline revision with its version table then
 dropped: exactly what `create_all` made before this change (the baseline was generated from it).
-It is filled with rows a real server wrote, a session run through its screens.
+It is filled with rows a real server wrote, a session run through its screens. A database at revision
+0003 (the schema before cohorts) is filled the same way, and its sessions must come out each in a cohort.
 """
 
 import json

@@ -1,17 +1,21 @@
 """The program's tables through the store (a real SQLite file): cohorts, their schedules and rosters,
 each change with its audit row in the same transaction, and a refused change writing nothing."""
 
+import asyncio
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from hypothesis import given, settings, strategies as st
 from sqlmodel import Session, select
 
 from groupvisit.domain.events import SessionCancelled, SessionRescheduled, SessionScheduled
 from groupvisit.domain.history import RosterEntry
 from groupvisit.program.schedule import Slot
 from groupvisit.store import CohortFields, PatientFields, ProgramError, Store
+from groupvisit.store.program import same_person
 from groupvisit.store.tables import AuditRow, PatientRow
 
 NOW = 1_790_000_000.0
@@ -63,6 +67,7 @@ def test_a_cohort_form_is_read_into_its_fields_with_text_cleaned_and_languages_l
                                   kind="series", planned_sessions=6, session_minutes=120, vote_budget=3,
                                   timebox_minutes=8, room="Room 4")
     assert CohortFields.from_form(cohort_form(kind="drop_in", planned_sessions="")).planned_sessions is None
+    assert CohortFields(name="Walk-in group", kind="drop_in").planned_sessions is None
     assert CohortFields.from_form({"name": "Walk-in group"}) == CohortFields(name="Walk-in group")
 
 
@@ -137,6 +142,7 @@ async def test_an_archived_cohort_refuses_every_change_and_nothing_is_written(st
         store.update_patient(ana.id, PatientFields(clinic_name="Ana G", display_name="Ana"), by_staff("edited")),
         store.schedule_sessions(cohort_id, [Slot(NOW, NOW + 7200)], by_staff("scheduled")),
         store.create_session(title="Extra", starts_at=NOW, ends_at=NOW + 60, cohort_id=cohort_id),
+        store.create_session(title="Extra", cohort="Named", starts_at=NOW, ends_at=NOW + 60, cohort_id=cohort_id),
     ]
     for attempt in attempts:
         with pytest.raises(ProgramError, match="is archived") as refused:
@@ -226,6 +232,7 @@ async def test_a_patient_is_enrolled_with_an_audit_row_naming_them(store: Store)
      "Ana García, born 1961-04-30, is already on this roster"),
     ({}, {"clinic_name": "ana garcía"}, "clinic_name", "Ana García is already on this roster"),
     ({"mrn": "123"}, {"birth_date": ""}, "clinic_name", "Ana García is already on this roster"),
+    ({}, {"mrn": "456"}, "clinic_name", "already on this roster: change their entry, or give a date of birth if"),
 ])
 @pytest.mark.asyncio
 async def test_the_same_person_twice_is_refused_and_nothing_is_written(
@@ -321,3 +328,51 @@ async def test_a_cohorts_audit_log_holds_its_roster_and_schedule_rows_in_order(s
     await store.enrol(other, PatientFields(clinic_name="Bo Li", display_name="Bo"), NOW, by_staff("elsewhere"))
     await store.schedule_sessions(cohort_id, [Slot(NOW, NOW + 60)], by_staff("scheduled"))
     assert [r.what for r in await store.cohort_audit_log(cohort_id)] == ["created", "enrolled", "scheduled"]
+
+
+people = st.tuples(st.sampled_from(["Ana García", "ana garcia", "ANA GARCÍA", "Bo Li"]),
+                   st.sampled_from([None, "123", "456"]), st.sampled_from([None, "1961-04-30", "1975-01-02"]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(attempts=st.lists(st.tuples(st.booleans(), people), min_size=1, max_size=8))
+def test_no_two_entries_on_a_roster_are_the_same_person_whatever_is_enrolled_or_changed(
+        attempts: list[tuple[bool, tuple[str, str | None, str | None]]]) -> None:
+    """Each attempt enrols someone, or (True) changes the first entry to them; refused ones write nothing."""
+
+    async def run(store: Store) -> list[PatientRow]:
+        cohort_id = await a_cohort(store)
+        for change, (name, mrn, born) in attempts:
+            fields = PatientFields(clinic_name=name, display_name="P", mrn=mrn, birth_date=born)
+            enrolled = patients(store)
+            try:
+                if change and enrolled:
+                    await store.update_patient(enrolled[0].id, fields, by_staff("edited"))
+                else:
+                    await store.enrol(cohort_id, fields, NOW, by_staff("enrolled"))
+            except ProgramError:
+                assert patients(store) == enrolled, "a refused change wrote something"
+        return patients(store)
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(f"sqlite:///{Path(folder) / 'roster.db'}")
+        try:
+            rows = asyncio.run(run(store))
+        finally:
+            store.close()
+    assert rows, "the first enrolment is never refused"
+    for i, row in enumerate(rows):
+        for other in rows[i + 1:]:
+            fields = PatientFields(clinic_name=row.clinic_name, display_name="P", mrn=row.mrn,
+                                   birth_date=row.birth_date)
+            assert same_person(fields, other) is None, (row, other)
+
+
+@pytest.mark.asyncio
+async def test_a_join_code_already_in_use_is_drawn_again(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    cohort_id = await a_cohort(store)
+    [first] = await store.schedule_sessions(cohort_id, [Slot(NOW, NOW + 60)], by_staff("scheduled"))
+    draws = iter([first.join_code, first.join_code, "TUVWXY"])
+    monkeypatch.setattr("groupvisit.store.program.new_join_code", lambda: next(draws))
+    [second] = await store.schedule_sessions(cohort_id, [Slot(NOW + DAY, NOW + DAY + 60)], by_staff("scheduled"))
+    assert second.join_code == "TUVWXY" and (await store.session_by_join_code(first.join_code)) == first

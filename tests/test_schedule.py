@@ -8,6 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from groupvisit.program import clinic_time
 from groupvisit.program.schedule import ScheduleError, Slot, monthly, one, weekly
+from groupvisit.program.schedule_form import series_from_form, session_from_form
 from groupvisit.settings import Settings, SettingsError
 
 NEW_YORK, MADRID = "America/New_York", "Europe/Madrid"
@@ -150,6 +151,42 @@ def test_the_clinic_time_zone_setting_is_checked_when_it_is_read() -> None:
     assert Settings.from_env({"GROUPVISIT_TIME_ZONE": MADRID}).time_zone == MADRID
     with pytest.raises(SettingsError, match="GROUPVISIT_TIME_ZONE='Europe/Madird' is not usable"):
         Settings.from_env({"GROUPVISIT_TIME_ZONE": "Europe/Madird"})
+
+
+def test_a_series_form_is_read_with_the_cohorts_length_and_planned_sessions_as_defaults() -> None:
+    monthly_form = {"pattern": "monthly", "first": "2027-01-01", "weekday": "Tuesday", "nth": "last",
+                    "count": "", "start": "10:00", "end": ""}
+    slots = series_from_form(monthly_form, session_minutes=90, planned_sessions=3, zone=MADRID)
+    assert slots == monthly(date(2027, 1, 1), TUESDAY, -1, 3, TEN, time(11, 30), MADRID)
+    weekly_form = {"pattern": "weekly", "first": "2027-01-01", "weekday": "1", "count": "2", "start": "18:00",
+                   "end": "19:00"}
+    assert series_from_form(weekly_form, session_minutes=90, planned_sessions=None, zone=MADRID) == weekly(
+        date(2027, 1, 1), TUESDAY, 2, 1, time(18), time(19), MADRID)
+    assert session_from_form({"date": "2027-01-05", "start": "10:00"}, session_minutes=120, zone=NEW_YORK) == one(
+        date(2027, 1, 5), TEN, NOON, NEW_YORK)
+
+
+SERIES_FORM = {"pattern": "monthly", "first": "2027-01-01", "weekday": "tue", "nth": "2", "count": "6",
+               "start": "10:00", "end": "12:00"}
+
+
+@pytest.mark.parametrize(("given", "planned", "field", "said"), [
+    ({"pattern": ""}, 6, "pattern", "Choose monthly (a week of each month) or weekly."),
+    ({"first": "next week"}, 6, "first", "'next week' is not a date written like 2027-01-13."),
+    ({"weekday": "tu"}, 6, "weekday", "'tu' is not a day of the week like tue or tuesday."),
+    ({"weekday": "9"}, 6, "weekday", "The weekday is 0 (Monday) to 6 (Sunday), not 9."),
+    ({"nth": "second"}, 6, "nth", "The week of the month must be a whole number, not 'second'."),
+    ({"count": "six"}, 6, "count", "The number of sessions must be a whole number, not 'six'."),
+    ({"count": ""}, None, "count", "A drop-in group has no planned number of sessions: give how many."),
+    ({"start": "10"}, 6, "start", "'10' is not a time of day written like 10:00 (24-hour clock)."),
+    ({"start": "23:00", "end": ""}, 6, "end", "A 120-minute session from 23:00 ends after midnight: give its end."),
+    ({"pattern": "weekly", "every_weeks": "x"}, 6, "every_weeks", "The weeks between sessions must be a whole number"),
+])
+def test_a_bad_series_form_is_refused_naming_its_field(given: dict[str, str], planned: int | None, field: str,
+                                                        said: str) -> None:
+    with pytest.raises(ScheduleError) as refused:
+        series_from_form({**SERIES_FORM, **given}, session_minutes=120, planned_sessions=planned, zone=MADRID)
+    assert refused.value.field == field and said in str(refused.value)
 
 
 # Properties. Zones with an hour's change at night, half an hour (Lord Howe), none (Kolkata), and

@@ -112,6 +112,10 @@ class CohortFields:
     timebox_minutes: int = 8
     room: str = ""
 
+    def __post_init__(self) -> None:
+        if self.kind == "drop_in" and self.planned_sessions is not None:  # the default is a series'
+            object.__setattr__(self, "planned_sessions", None)
+
     @classmethod
     def from_form(cls, form: Mapping[str, str]) -> "CohortFields":
         """The fields from a form (or the command line); `ProgramError` naming the first bad one.
@@ -188,8 +192,9 @@ def same_person(fields: PatientFields, other: PatientRow) -> str | None:
     if fields.mrn is not None and other.mrn is not None:
         return None  # two people of one name and birthday, with their own charts
     born = f", born {other.birth_date}," if other.birth_date else ""
-    return (f"{other.clinic_name}{born} is already on this roster: change their entry, or give a chart number "
-            "or date of birth if this is someone else.")
+    telling = "a date of birth" if fields.mrn is not None else "a chart number or date of birth"
+    return (f"{other.clinic_name}{born} is already on this roster: change their entry, or give {telling} "
+            "if this is someone else.")
 
 
 def check_not_enrolled(db: Session, cohort_id: str, fields: PatientFields, except_id: str = "") -> None:
@@ -223,8 +228,8 @@ def committed(db: Session, work: Callable[[], T], clash: Callable[[], ProgramErr
     """Run `work` and commit, again if another process took a join code first; an `IntegrityError`
     that is not a join code is `clash()` when given (the unique chart number)."""
     for _ in range(WRITE_RETRIES):
-        result = work()
         try:
+            result = work()  # flushes: the clash can come here as well as at the commit
             db.commit()
         except IntegrityError as error:
             db.rollback()
@@ -242,7 +247,8 @@ def sorted_by_name(rows: Sequence[CohortRow]) -> list[CohortRow]:
 
 
 class Program(Database):
-    """Cohorts, their schedules and rosters."""
+    """Cohorts, their schedules and rosters. A cohort or patient id that names none is a `LookupError`
+    (a page's 404); input the program cannot take is a `ProgramError`, and nothing is written."""
 
     # Cohorts
 

@@ -90,7 +90,8 @@ class Store(Devices, Attempts, Staff, Program):
         def work(db: Session) -> SessionRow:
             name = cohort
             if cohort_id is not None:
-                name = cohort or writable(db, cohort_id).name
+                in_cohort = writable(db, cohort_id)  # an archived cohort takes no new session, however named
+                name = cohort or in_cohort.name
             return committed(db, lambda: add_session(
                 db, title=title, cohort=name, cohort_id=cohort_id, starts_at=starts_at, ends_at=ends_at,
                 vote_budget=vote_budget, timebox_minutes=timebox_minutes, projector_key=projector_key))

@@ -34,6 +34,7 @@ import httpx
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from groupvisit.continuity import carried_into
 from groupvisit.domain import Actor, Role, SessionState, replay
 from groupvisit.domain.views import view_for
 from groupvisit.store import Store
@@ -501,6 +502,7 @@ async def assert_log_replays_to_live(store: Store, session_id: str,
     seqs = [seq for seq, _ in stored]
     assert seqs == list(range(1, len(stored) + 1)), f"the log has gaps or repeats: {seqs[-20:]}"
     state = replay(event for _, event in stored)
+    state.continuity = await carried_into(store, session_id)  # what the cohort's earlier sessions carry in
     for url, cookie in screens:
         seq, view = await fresh_snapshot(url, cookie)
         assert seq == len(stored), f"live seq {seq}, stored {len(stored)} ({url})"

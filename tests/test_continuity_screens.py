@@ -285,6 +285,7 @@ async def test_the_follow_up_step_asks_how_last_sessions_goal_went(series: Serie
         "Puede cambiarlo." if language == "es" else "You can change it."), timeout=LIVE)
     await series.console.wait_for(lambda view: view["follow_ups"]["partly"] == 1)
     await check_phone(phone, language)
+    await page.evaluate("() => document.getElementById('follow-up-form').scrollIntoView({ block: 'start' })")
     await shoot(phone, f"participant-phone-follow-up-{language}.png")
 
     await form.locator("label", has_text=words[1]).click()  # changed: she did it after all

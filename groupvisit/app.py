@@ -21,7 +21,7 @@ from .hub import Hub, hub_for
 from .settings import Settings
 from .store import Limit, Store
 from .accounts import SignIns
-from .web import back_in, export, pages, sign_in_pages
+from .web import back_in, enrol_page, export, pages, sign_in_pages
 from .web.sign_in_pages import SignInLimits
 from .web.guard import Guard
 from .web.headers import SecurityHeaders
@@ -52,6 +52,8 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/sessions/{session_id}/display-link", sign_in_pages.display_link, methods=["POST"]),
         Route("/sessions/{session_id}/back-in", back_in.issue, methods=["POST"]),
         Route("/sessions/{session_id}/summary.csv", export.chart_summary_csv, methods=["GET"]),
+        Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_form, methods=["GET"]),
+        Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_submit, methods=["POST"]),
         Route("/sessions/{session_id}/join-qr.svg", pages.join_qr),
         Route("/p/{session_id}", pages.screen_page(PARTICIPANT)),
         Route("/p/{session_id}/done", pages.participant_done, methods=["POST"]),

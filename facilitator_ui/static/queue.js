@@ -2,6 +2,7 @@
 // encounter pinned on top, and the call → start → complete flow of a brief 1:1 visit.
 import { clockTime } from "/static/common/live.js";
 import { el, setText, show, syncList } from "/static/common/patch.js";
+import { fillPrior, makePrior } from "./prior.js";
 import { duration, numbersText, run, setDisabled, start } from "./staff.js";
 
 const $ = (id) => document.getElementById(id);
@@ -74,13 +75,15 @@ function render(view) {
   renderWithdrawn(view.queue.withdrawn);
 }
 
-// What every encounter card shows about the person: name, request, numbers and goal.
+// What every encounter card shows about the person: name, request, numbers, goal, and what they bring from
+// the cohort's earlier sessions.
 function cardParts() {
   return [
     el("h3", { class: "who" }),
     el("p", { class: "request" }, el("span", { class: "label" }, "Wants to talk about: "), el("span", { class: "request-text" })),
     el("p", { class: "numbers subtle" }),
     el("p", { class: "goal-line subtle" }),
+    makePrior(),
   ];
 }
 
@@ -99,6 +102,7 @@ function fillCard(card, e, goals) {
   const goal = goalText(goals.get(e.participant_id));
   setText(card.querySelector(".goal-line"), goal);
   show(card.querySelector(".goal-line"), Boolean(goal));
+  fillPrior(card.querySelector(".prior"), e.prior, e.numbers, e.name);
 }
 
 // ---- The clinician's own encounter -------------------------------------------------

@@ -21,6 +21,8 @@ const ALLOWED = {
   room_vote: ["discussion"],
   capture_strategy: OPEN,
   mark_helpful: OPEN,
+  mark_tried: OPEN,
+  give_follow_up: OPEN,
   set_goal: ["goals", "wrap_up"],
   share_goal: ["goals", "wrap_up"],
   give_evaluation: ["wrap_up"],

@@ -11,6 +11,7 @@ export const LANG = I18N.language || document.documentElement.lang || "en";
 // The person's own regional variant when the browser has one (es-MX, en-GB), else the language.
 const LOCALE = (navigator.languages || []).find((tag) => tag.toLowerCase().split("-")[0] === LANG) || LANG;
 const TIME_FORMAT = new Intl.DateTimeFormat(LOCALE, { hour: "numeric", minute: "2-digit" });
+const DAY_FORMAT = new Intl.DateTimeFormat(LOCALE, { weekday: "long", day: "numeric", month: "long" });
 const NUMBER_FORMAT = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
 
 export function _(message) {
@@ -32,6 +33,11 @@ export function fill(text, values) {
 
 export function clockTime(seconds) {
   return TIME_FORMAT.format(new Date(seconds * 1000));
+}
+
+// "Tuesday, January 13" / "martes, 13 de enero": the day of an earlier session, as this person reads dates.
+export function dayDate(seconds) {
+  return DAY_FORMAT.format(new Date(seconds * 1000));
 }
 
 export function formatNumber(value) {

@@ -10,6 +10,7 @@ import * as agenda from "./agenda.js";
 import * as call from "./call.js";
 import * as checkin from "./checkin.js";
 import * as discussion from "./discussion.js";
+import * as followup from "./followup.js";
 import { live, wireForms } from "./forms.js";
 import * as goals from "./goals.js";
 import { LANG, _ } from "./i18n.js";
@@ -23,12 +24,13 @@ import * as wrapup from "./wrapup.js";
 
 const $ = (id) => document.getElementById(id);
 
-const RENDER_ORDER = [session.render, call.render, checkin.render, numbers.render, agenda.render, discussion.render,
-  strategies.render, goals.render, goals.renderShared, wrapup.render];
+const RENDER_ORDER = [session.render, call.render, followup.render, checkin.render, numbers.render, agenda.render,
+  discussion.render, strategies.render, goals.render, goals.renderShared, wrapup.render];
 // Which renderers each view section feeds; a phase change (session) redraws everything.
 const RENDERED_BY = {
   session: RENDER_ORDER,
-  me: [session.render, call.render, checkin.render, numbers.render, agenda.render, goals.render, wrapup.render],
+  me: [session.render, call.render, followup.render, checkin.render, numbers.render, agenda.render, goals.render,
+    wrapup.render],
   participant_count: [session.render],
   topics: [agenda.render],
   agenda: [discussion.render],
@@ -85,7 +87,7 @@ function start() {
   const settings = config();
   live.renderAll = renderAll;
   wireForms();
-  for (const part of [session, ring, checkin, numbers, agenda, discussion, strategies, goals, wrapup]) part.wire();
+  for (const part of [session, ring, followup, checkin, numbers, agenda, discussion, strategies, goals, wrapup]) part.wire();
   live.channel = connect({
     url: settings.ws,
     onView: (view, changed) => render(view, changed),

@@ -1,5 +1,5 @@
-// Recording for someone without a device: their numbers, a one-on-one request, and (in the phases
-// the server allows them) a goal and an evaluation. Each save is confirmed where a screen reader
+// Recording for someone without a device: their numbers, how last session's goal went (for a returning
+// patient), a one-on-one request, and (in the phases the server allows them) a goal and an evaluation. Each save is confirmed where a screen reader
 // hears it; the numbers name every field's problem at once, each next to its own field.
 import { clockTime } from "/static/common/live.js";
 import { setText, show, syncOptions } from "/static/common/patch.js";
@@ -20,7 +20,18 @@ export function render(view) {
   show($("behalf-evaluation-form"), phase === "wrap_up");
   const here = view.people.filter((p) => p.status === "present").map((p) => ({ value: p.id, label: p.name }));
   syncOptions($("behalf-person"), here.length ? here : [{ value: "", label: "Nobody has checked in yet" }]);
+  const person = view.people.find((p) => p.id === $("behalf-person").value);
+  const followUp = person && person.follow_up;
+  show($("behalf-follow-up-form"), Boolean(followUp));
+  if (followUp) {
+    const goal = followUp.goal;
+    const given = followUp.given ? " They said: " + OUTCOME[followUp.given.outcome] + "." : "";
+    setText($("behalf-follow-up-goal"), "Their goal: " + [goal.what, goal.how_much, goal.when, goal.how_often]
+      .join(", ") + "." + given);
+  }
 }
+
+const OUTCOME = { done: "done", partly: "partly", not_yet: "not yet" };
 
 // ---- Numbers: each field checked on its own, so every problem shows at once --------------------------
 
@@ -103,7 +114,21 @@ function save(button, alertNode, what, name, args) {
 
 export function wire(liveChannel) {
   channel = liveChannel;
-  $("behalf-person").addEventListener("change", () => setText($("behalf-saved"), ""));
+  $("behalf-person").addEventListener("change", () => {
+    setText($("behalf-saved"), "");
+    render(channel.view);
+  });
+
+  $("behalf-follow-up-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const outcome = $("behalf-outcome").value, obstacle = $("behalf-obstacle").value;
+    save($("behalf-follow-up-submit"), $("behalf-follow-up-error"), "a follow-up", "give_follow_up",
+      { outcome, obstacle }).then((ok) => {
+      if (!ok) return;
+      clearIfSent($("behalf-obstacle"), obstacle);
+      $("behalf-outcome").value = "";
+    });
+  });
 
   $("numbers-form").addEventListener("submit", (event) => {
     event.preventDefault();

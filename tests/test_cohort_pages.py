@@ -42,7 +42,7 @@ COHORT = {"name": f"Diabetes {HOSTILE}", "condition": "Type 2 diabetes", "langua
 SERIES = {"first": "2027-01-01", "nth": "2", "weekday": "1", "start": "10:00", "end": "12:00", "count": "6"}
 SECOND_TUESDAYS = [date(2027, 1, 12), date(2027, 2, 9), date(2027, 3, 9), date(2027, 4, 13), date(2027, 5, 11),
                    date(2027, 6, 8)]
-ROSA = {"clinic_name": "Rosa Martinez", "display_name": f"Rosa {HOSTILE}", "language": "es", "mrn": "100234",
+ROSA = {"clinic_name": "Rosa Martinez", "display_name": "Rosa <img src=x> {{7*7}} ${7*7}", "language": "es", "mrn": "100234",
         "birth_date": "1961-04-02", "agreement_signed_on": "2026-12-01"}
 JOSE = {"clinic_name": "José Alvarez", "display_name": "José", "language": "es", "mrn": "100777", "birth_date": "",
         "agreement_signed_on": ""}
@@ -338,8 +338,8 @@ async def test_clinicians_read_the_cohort_but_not_its_roster_and_every_roster_re
     assert (await alex.get(f"/cohorts/{cohort_id}/roster/{rosa.id}")).status_code == 200
     viewed = [r for r in audit_rows(program, cohort_id) if r.action == "viewed"][len(reads_before):]
     alex_id = staff_id(program, "alex")
-    assert [(r.actor_id, r.role, r.subject) for r in viewed] == [(alex_id, "facilitator", ""),
-                                                                 (alex_id, "facilitator", rosa.id)]
+    # One row for each patient the roster showed (only Rosa), then one for her entry.
+    assert [(r.actor_id, r.role, r.subject) for r in viewed] == [(alex_id, "facilitator", rosa.id)] * 2
 
 
 # ---- in Chromium ------------------------------------------------------------------------------------------------
@@ -403,6 +403,7 @@ async def test_the_program_pages_pass_axe_and_fit_on_a_laptop_and_a_phone(progra
             await check_page(screen, "the roster", "cohort-roster")
             await page.locator("#enrol").click()
             await page.locator("#clinic_name").fill("Maria Lopez")
+            await page.locator("#display_name").fill("Maria")
             await page.locator("#mrn").fill(ROSA["mrn"])
             await page.locator("#save-patient").click()
             await field_error(page, "mrn")

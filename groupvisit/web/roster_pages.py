@@ -14,7 +14,7 @@ from .cohort_pages import LANGUAGES, MANAGERS, cohort_or_404, program_audit_row,
 from .pages import render, sessions_of
 from .sign_in_pages import staff_member
 
-PATIENT_FIELDS = ("clinic_name", "display_name", "language", "mrn", "birth_date", "agreement_signed_on")
+PATIENT_FIELDS = ("clinic_name", "display_name", "language", "mrn", "birth_date", "agreement_signed_on", "left")
 DONE = {"enrolled": "The patient is enrolled.", "saved": "The patient's details are saved."}
 
 
@@ -31,7 +31,8 @@ async def roster_page(request: Request) -> Response:
 def patient_values(patient: PatientRow | None) -> dict[str, str]:
     if patient is None:
         return {name: "en" if name == "language" else "" for name in PATIENT_FIELDS}
-    return {name: getattr(patient, name) or "" for name in PATIENT_FIELDS}
+    return {**{name: getattr(patient, name) or "" for name in PATIENT_FIELDS if name != "left"},
+            "left": "yes" if patient.left_at is not None else ""}
 
 
 def patient_form(request: Request, member: StaffMember, cohort: CohortRow, patient: PatientRow | None,

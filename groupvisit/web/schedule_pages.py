@@ -4,8 +4,6 @@ Dates and times are typed in the clinic's zone and stored in UTC. A session that
 live session (the `reschedule` and `cancel_session` commands), so its own log stays the record of it.
 """
 
-from datetime import date, time
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -29,75 +27,27 @@ RESCHEDULE_FIELDS = ("day", "start", "end")
 REASON_LIMIT = 200
 
 
-class FieldError(ValueError):
-    """A field of a schedule form that cannot be used: which one, and a sentence saying why."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-def day_field(values: dict[str, str], name: str) -> date:
-    try:
-        return clinic_time.form_date(values[name])
-    except ValueError:
-        raise FieldError(name, f"Enter a date such as 2027-01-12 (not {values[name]!r}).") from None
-
-
-def time_field(values: dict[str, str], name: str) -> time:
-    try:
-        return clinic_time.form_time(values[name])
-    except ValueError:
-        raise FieldError(name, f"Enter a time such as 10:00 (not {values[name]!r}).") from None
-
-
 def whole_number(values: dict[str, str], name: str) -> int:
     try:
         return int(values[name].strip())
     except ValueError:
-        raise FieldError(name, f"Enter a whole number (not {values[name]!r}).") from None
-
-
-def times(values: dict[str, str]) -> tuple[time, time]:
-    start, end = time_field(values, "start"), time_field(values, "end")
-    if end <= start:
-        raise FieldError("end", f"The session must end after it starts ({values['end']} is not after "
-                                f"{values['start']}).")
-    return start, end
+        raise ScheduleError(f"Enter a whole number, not {values[name]!r}.", name) from None
 
 
 def series_slots(values: dict[str, str], zone: str) -> list[Slot]:
-    first = day_field(values, "first")
-    weekday = whole_number(values, "weekday")
-    if not 0 <= weekday <= 6:
-        raise FieldError("weekday", "Choose a day of the week.")
-    start, end = times(values)
-    count = whole_number(values, "count")
-    try:
-        if values["nth"] == "weekly":
-            return schedule.weekly(first, weekday, count, 1, start, end, zone)
-        nth = int(values["nth"]) if values["nth"] in ("1", "2", "3", "4", "5", "-1") else 0
-        if not nth:
-            raise FieldError("nth", "Choose the 1st to 5th, the last, or every week.")
-        return schedule.monthly(first, weekday, nth, count, start, end, zone)
-    except ScheduleError as error:
-        raise FieldError(schedule_field(error), str(error)) from None
-
-
-def schedule_field(error: ScheduleError) -> str:
-    """The series form's field a schedule refusal is about."""
-    field: str = getattr(error, "field", "") or "first"
-    return {"day": "first", "nth": "nth", "count": "count", "start": "start", "end": "end"}.get(field, "first")
+    """The series the form describes; `ScheduleError` naming the form's field otherwise."""
+    first = clinic_time.parse_date(values["first"], "first")
+    weekday, count = whole_number(values, "weekday"), whole_number(values, "count")
+    start, end = clinic_time.parse_time(values["start"], "start"), clinic_time.parse_time(values["end"], "end")
+    if values["nth"] == "weekly":
+        return schedule.weekly(first, weekday, count, 1, start, end, zone)
+    return schedule.monthly(first, weekday, whole_number(values, "nth"), count, start, end, zone)
 
 
 def one_slot(values: dict[str, str], zone: str) -> Slot:
-    day = day_field(values, "day")
-    start, end = times(values)
-    try:
-        return schedule.one(day, start, end, zone)
-    except ScheduleError as error:
-        field = schedule_field(error)
-        raise FieldError("day" if field == "first" else field, str(error)) from None
+    day = clinic_time.parse_date(values["day"], "day")
+    start, end = clinic_time.parse_time(values["start"], "start"), clinic_time.parse_time(values["end"], "end")
+    return schedule.one(day, start, end, zone)
 
 
 async def series_submit(request: Request) -> Response:
@@ -108,7 +58,7 @@ async def series_submit(request: Request) -> Response:
         slots = series_slots(values, zone_of(request))
         await sessions_of(request).store.schedule_sessions(cohort.id, slots, program_audit_row(
             request, member, cohort.id, "changed", f"scheduled a series of {len(slots)} sessions"))
-    except (FieldError, ProgramError) as error:
+    except (ScheduleError, ProgramError) as error:
         return await cohort_page(request, series=values, errors={f"series-{error.field}": error.message})
     return RedirectResponse(f"/cohorts/{cohort.id}?done=series#schedule", status_code=303)
 
@@ -121,7 +71,7 @@ async def one_session_submit(request: Request) -> Response:
         slot = one_slot(values, zone_of(request))
         await sessions_of(request).store.schedule_sessions(cohort.id, [slot], program_audit_row(
             request, member, cohort.id, "changed", "added a session"))
-    except (FieldError, ProgramError) as error:
+    except (ScheduleError, ProgramError) as error:
         return await cohort_page(request, one=values, errors={f"one-{error.field}": error.message})
     return RedirectResponse(f"/cohorts/{cohort.id}?done=session#schedule", status_code=303)
 
@@ -178,7 +128,7 @@ async def reschedule_submit(request: Request) -> Response:
     values = {**typed(await csrf.checked_form(request), RESCHEDULE_FIELDS), "reason": ""}
     try:
         slot = one_slot(values, zone_of(request))
-    except FieldError as error:
+    except ScheduleError as error:
         return await session_page(request, member, session, values, {error.field: error.message}, 400)
     return await change_session(request, member, session, Reschedule(slot.starts_at, slot.ends_at), values,
                                 "reschedule", "rescheduled")

@@ -26,11 +26,11 @@ from groupvisit.domain.events import SessionCancelled, SessionRescheduled
 from groupvisit.program.schedule import Slot
 from groupvisit.store import Store
 from groupvisit.store.program import CohortFields, PatientFields
-from groupvisit.store.tables import AuditRow
+from groupvisit.store.tables import AuditRow, SessionRow
 from support.accounts import Staff, signed_in_team
 from support.browser import (Screen, add_cookie, axe_problems, chromium, open_screen, overflow, screenshot_dirs,
                              small_targets)
-from support.clients import form_token, join
+from support.clients import Link, ScreenClient, form_token, join
 from support.server import LiveServer
 
 ZONE = "America/New_York"  # daylight saving starts on 14 March 2027 there
@@ -127,6 +127,34 @@ def audit_rows(program: Program, cohort_id: str) -> list[AuditRow]:
             return list(db.exec(select(AuditRow).where(AuditRow.cohort_id == cohort_id).order_by(col(AuditRow.id))))
     finally:
         engine.dispose()
+
+
+EVALUATIONS = [(5, "Hearing how others eat out", "<b>More time</b> for questions {{7*7}}"),
+               (4, "The walking tips", "Start on time")]
+
+
+async def hold(program: Program, session: SessionRow, names: list[str]) -> None:
+    """Run `session` from the facilitator's console: people check in, a topic, a goal and an evaluation each
+    (given on their behalf, as for someone without a device), then close it."""
+    console = await ScreenClient(Link(f"{program.server.ws}/console/{session.id}/ws",
+                                      program.team["alex"].cookie)).connect()
+    try:
+        for name in names:
+            await join(program.server.http, session.join_code, name)
+        await console.wait_for(lambda view: len(view["people"]) == len(names))
+        people = [person["id"] for person in console.view["people"]]
+        await console.send("propose_topic", title="Eating out with friends")
+        for phase in ("agenda", "discussion", "goals"):
+            await console.send("open_phase", phase=phase, confirm=True)
+        for person in people:
+            await console.send("set_goal", participant_id=person, what="Walk", how_much="20 minutes",
+                               when="after dinner", how_often="5 days a week", confidence=8)
+        await console.send("open_phase", phase="wrap_up", confirm=True)
+        for person, (rating, helped, change) in zip(people, EVALUATIONS):
+            await console.send("give_evaluation", participant_id=person, rating=rating, helped=helped, change=change)
+        await console.send("close_session", confirm=True)
+    finally:
+        await console.close()
 
 
 def staff_id(program: Program, username: str) -> str:
@@ -342,6 +370,34 @@ async def test_clinicians_read_the_cohort_but_not_its_roster_and_every_roster_re
     assert [(r.actor_id, r.role, r.subject) for r in viewed] == [(alex_id, "facilitator", rosa.id)] * 2
 
 
+@pytest.mark.asyncio
+async def test_the_cohort_over_time_shows_each_sessions_evaluations_goals_and_topics(program: Program) -> None:
+    cohort_id = await a_cohort(program, sessions=3)
+    first, second, third = await program.store.cohort_sessions(cohort_id)
+    await program.store.enrol(cohort_id, PatientFields.from_form(ROSA), SESSION_START, staff_audit(cohort_id))
+    await hold(program, first, ["Rosa", "José"])
+    sam = StaffBrowser(program, "sam")
+    try:
+        async with StaffBrowser(program, "alex").client as alex:
+            token = form_token((await alex.get(f"/sessions/{third.id}/reschedule")).text)
+            cancelled = await alex.post(f"/sessions/{third.id}/cancel", data={"reason": "", "csrf": token})
+            assert cancelled.status_code == 303
+        page = (await sam.get(f"/cohorts/{cohort_id}/over-time")).text
+    finally:
+        await sam.close()
+    evaluations = page.split('id="evaluations"', 1)[1].split("</table>", 1)[0]
+    assert "4.5 of 5" in evaluations and "(2 ratings)" in evaluations
+    for _, helped, change in EVALUATIONS:
+        assert escape(helped, quote=False) in evaluations
+        shows_literally(evaluations, change)
+    goals = page.split('id="goals"', 1)[1].split("</table>", 1)[0]
+    assert "Eating out with friends (0)" in goals
+    attendance = page.split('id="attendance"', 1)[1].split("</table>", 1)[0]
+    # Rosa took part in no matched way (nobody matched the check-ins to the roster): a no-show, then upcoming.
+    assert re.findall(r'data-mark="(\w+)"', attendance) == ["no_show", "upcoming", "cancelled"]
+    assert "Tue 12 Jan 2027" in attendance and "Rosa Martinez" in attendance
+
+
 # ---- in Chromium ------------------------------------------------------------------------------------------------
 
 PHONE = {"width": 390, "height": 844}
@@ -371,6 +427,7 @@ async def test_the_program_pages_pass_axe_and_fit_on_a_laptop_and_a_phone(progra
     sessions = await program.store.cohort_sessions(cohort_id)
     for patient in (ROSA, JOSE):
         await program.store.enrol(cohort_id, PatientFields.from_form(patient), SESSION_START, staff_audit(cohort_id))
+    await hold(program, sessions[0], ["Rosa", "José"])
     base = program.server.http
     async with chromium() as browser:
         laptop = await open_screen(browser, "staff-laptop", 1366, 768)

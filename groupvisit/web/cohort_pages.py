@@ -219,9 +219,12 @@ async def over_time_page(request: Request) -> Response:
         held.append(HeldSession(session.id, session.starts_at, session.ends_at, session.cancelled_at is not None,
                                 state))
     roster = await store.roster_entries(cohort.id)
-    await store.audit(program_audit_row(request, member, cohort.id, "viewed", "the cohort over time"))
+    # It names each enrolled patient with their attendance: one "viewed" row for each, as the roster does.
+    await store.audit(*[program_audit_row(request, member, cohort.id, "viewed", "the cohort over time",
+                                          subject=entry.patient_id) for entry in roster]
+                      or [program_audit_row(request, member, cohort.id, "viewed", "the cohort over time")])
     record = cohort_record(roster, held, sessions.clock.now())
-    days = {item.session_id: clinic_time.show(item.starts_at, zone) for item in held}
+    days = {item.session_id: clinic_time.show(item.starts_at, zone).split(",")[0] for item in held}
     context = {"member": member, "title": f"{cohort.name} over time", "cohort": cohort, "record": record,
-               "roster": roster, "days": days, "held": held}
+               "days": days}
     return render(request, "staff/over_time.html", context)

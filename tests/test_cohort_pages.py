@@ -427,6 +427,8 @@ async def test_the_program_pages_pass_axe_and_fit_on_a_laptop_and_a_phone(progra
     sessions = await program.store.cohort_sessions(cohort_id)
     for patient in (ROSA, JOSE):
         await program.store.enrol(cohort_id, PatientFields.from_form(patient), SESSION_START, staff_audit(cohort_id))
+    program.clock.advance(sessions[0].starts_at - program.clock.now())  # the morning of the first session
+    program.team = await signed_in_team(program.store, program.clock.now())  # signed in that morning
     await hold(program, sessions[0], ["Rosa", "José"])
     base = program.server.http
     async with chromium() as browser:

@@ -15,7 +15,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
-from . import user_cli
+from . import program_cli, user_cli
 from .actions import Sessions
 from .app import create_app
 from .clock import SystemClock
@@ -48,10 +48,12 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--db", type=user_cli.text, help=user_cli.DB_HELP)
         sub.add_argument("--public-url", default="", type=user_cli.text,
                          help="the address people's devices use, for the join QR code")
-    audit = commands.add_parser("audit", help="list who viewed or changed what in a session",
-                                description="List who viewed or changed what in a session, oldest first.")
-    audit.add_argument("--session", required=True, type=user_cli.text,
-                       help="the session's id (in its screens' addresses)")
+    audit = commands.add_parser("audit", help="list who viewed or changed what in a session or a cohort",
+                                description="List who viewed or changed what in a session, or in a cohort's "
+                                            "roster and schedule, oldest first.")
+    of = audit.add_mutually_exclusive_group(required=True)
+    of.add_argument("--session", type=user_cli.text, help="the session's id (in its screens' addresses)")
+    of.add_argument("--cohort", type=user_cli.text, help="the cohort's id (`groupvisit cohort list` shows it)")
     audit.add_argument("--db", type=user_cli.text, help=user_cli.DB_HELP)
     database = commands.add_parser("db", help="the database's schema", description="The database's schema.")
     actions = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -60,6 +62,7 @@ def parser() -> argparse.ArgumentParser:
                                                "(after installing a new version; the server refuses an older one).")
     upgrading.add_argument("--db", type=user_cli.text, help=user_cli.DB_HELP)
     user_cli.add_parsers(commands)
+    program_cli.add_parsers(commands)
     return root
 
 
@@ -153,21 +156,32 @@ async def serve(settings: Settings, store: Store | None = None) -> None:
             store.close()
 
 
-async def print_audit(settings: Settings, session_id: str) -> int:
+async def print_audit(settings: Settings, session_id: str | None, cohort_id: str | None) -> int:
     store = Store(settings.database_url)
     try:
-        session = await store.session(session_id)
-        if session is None:
-            print(f"groupvisit: there is no session {session_id!r} in {settings.database_url}", file=sys.stderr)
-            return 1
-        names = {p.id: p.name for p in (await Sessions(store, MemoryHub(), SystemClock()).get(session_id))
-                 .state.participants.values()}
-        print(readable(f"Audit log of {session.title} ({session.cohort}), session {session.id}"))
-        for row in await store.audit_log(session_id):
+        if session_id is not None:
+            session = await store.session(session_id)
+            if session is None:
+                print(f"groupvisit: there is no session {session_id!r} in {settings.database_url}", file=sys.stderr)
+                return 1
+            names = {p.id: p.name for p in (await Sessions(store, MemoryHub(), SystemClock()).get(session_id))
+                     .state.participants.values()}
+            heading, rows = f"{session.title} ({session.cohort}), session {session.id}", await store.audit_log(session_id)
+        else:
+            assert cohort_id is not None
+            cohort = await store.cohort(cohort_id)
+            if cohort is None:
+                print(f"groupvisit: there is no cohort {cohort_id!r} in {settings.database_url}", file=sys.stderr)
+                return 1
+            names = {p.patient_id: p.clinic_name for p in await store.roster_entries(cohort_id, include_left=True)}
+            heading, rows = f"the cohort {cohort.name}, {cohort.id}", await store.cohort_audit_log(cohort_id)
+        print(readable(f"Audit log of {heading}"))
+        for row in rows:
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.at))
             who = f"{row.role} {row.actor_name or row.actor_id}"
             about = f" — about {names.get(row.subject, row.subject)}" if row.subject else ""
-            print(readable(f"{when}  {who:<34} {row.action:<7} {row.what}{about}  [{row.device}]"))
+            of_session = f" (session {row.session_id})" if cohort_id is not None and row.session_id else ""
+            print(readable(f"{when}  {who:<34} {row.action:<7} {row.what}{of_session}{about}  [{row.device}]"))
         sys.stdout.flush()
         return 0
     except BrokenPipeError:  # `groupvisit audit … | head`: the reader has all it wanted
@@ -185,11 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"groupvisit: {error}", file=sys.stderr)
         return 2
     if args.command == "audit":
-        return asyncio.run(print_audit(settings, args.session))
+        return asyncio.run(print_audit(settings, args.session, args.cohort))
     ensure_folder(settings)
     try:
         if args.command == "user":
             return asyncio.run(user_cli.run(args, settings))
+        if args.command in program_cli.COMMANDS:
+            return asyncio.run(program_cli.run(args, settings))
         if args.command == "db":
             return upgrade_database(settings)
         asyncio.run(demo(settings) if args.command == "demo" else serve(settings))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .program.schedule import zone_info
+
 DEFAULT_DATA_DIR = Path("groupvisit-data")
 
 
@@ -34,6 +36,7 @@ class Settings:
     # listening to the discussion without a touch for a quarter of an hour is normal in a 2-hour visit.
     tablet_idle_minutes: float = 30.0
     access_check_seconds: float = 2.0  # how often an open screen's credential is checked again
+    time_zone: str = "UTC"  # the clinic's IANA zone: staff pages show times in it, series are planned in it
     test_ack_delay: float = 0.0  # a test hook: a pause between committing a command and acknowledging it
 
     @property
@@ -77,6 +80,10 @@ def not_negative(text: str) -> float:
     return value
 
 
+def time_zone(text: str) -> str:
+    return zone_info(text).key
+
+
 def parse(variable: str, text: str, kind: Callable[[str], Any]) -> Any:
     try:
         return kind(text)
@@ -90,5 +97,5 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "ws_ping_interval": positive(float), "ws_ping_timeout": positive(float), "outgoing_limit": positive(int),
     "rate_per_second": positive(float), "rate_burst": positive(int), "abuse_limit": positive(int),
     "test_ack_delay": not_negative, "staff_idle_minutes": positive(float), "staff_limit_hours": positive(float),
-    "tablet_idle_minutes": positive(float), "access_check_seconds": positive(float),
+    "tablet_idle_minutes": positive(float), "access_check_seconds": positive(float), "time_zone": time_zone,
 }

@@ -3,9 +3,11 @@ one is refused with the command that upgrades it, and every way to a schema ends
 
 The database "from before migrations" is made by the baseline revision with its version table then
 dropped: exactly what `create_all` made before this change (the baseline was generated from it).
-It is filled with rows a real server wrote, a session run through its screens.
+It is filled with rows a real server wrote, a session run through its screens. A database at revision
+0003 (the schema before cohorts) is filled the same way, and its sessions must come out each in a cohort.
 """
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -20,8 +22,11 @@ from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 from groupvisit.clock import SystemClock
-from groupvisit.store import SchemaError, Store
+from groupvisit.domain.events import SessionScheduled
+from groupvisit.program.schedule import Slot
+from groupvisit.store import PatientFields, SchemaError, Store
 from groupvisit.store.schema import BASELINE, alembic_config, connected
+from groupvisit.store.tables import AuditRow
 from support.clients import join
 from support.process import RecordingSocket, Seeded, ServerProcess, assert_log_replays_to_live, seeded
 from support.server import LiveServer
@@ -69,9 +74,13 @@ def commands_key(db: Path) -> list[str]:
         engine.dispose()
 
 
+# Columns later revisions added to the baseline's tables: `rows` compares what was there before.
+ADDED_COLUMNS = {"sender", "cohort_id", "cancelled_at"}
+
+
 def rows(db: Path, table: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as raw:
-        columns = ", ".join(column for column in raw_columns(raw, table) if column != "sender")
+        columns = ", ".join(column for column in raw_columns(raw, table) if column not in ADDED_COLUMNS)
         return sorted(raw.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
 
 
@@ -100,11 +109,11 @@ async def run_a_session(db: Path) -> tuple[Seeded, str]:
     return room, cookie
 
 
-def copy_rows(source: Path, target: Path) -> None:
-    """Every row of the baseline's tables from `source` into `target` (whose schema is the baseline)."""
+def copy_rows(source: Path, target: Path, tables: tuple[str, ...] = BASELINE_TABLES) -> None:
+    """Every row of `tables` from `source` into `target`, in the columns `target`'s older schema has."""
     with sqlite3.connect(target) as raw:
         raw.execute("ATTACH DATABASE ? AS source", (str(source),))
-        for table in BASELINE_TABLES:
+        for table in tables:
             columns = ", ".join(raw_columns(raw, table))
             raw.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM source.{table}")
         raw.commit()
@@ -124,7 +133,7 @@ async def test_a_database_from_before_migrations_is_upgraded_with_everything_in_
 
     upgraded = groupvisit("db", "upgrade", "--db", str(old))
     assert upgraded.returncode == 0, upgraded.stderr
-    assert f"marked as revision {BASELINE}" in upgraded.stdout and "upgraded to revision 0003" in upgraded.stdout
+    assert f"marked as revision {BASELINE}" in upgraded.stdout and "upgraded to revision 0004" in upgraded.stdout
     assert schema_differences(old) == [] and commands_key(old) == ["session_id", "sender", "command_id"]
     for table in BASELINE_TABLES:
         assert rows(old, table) == rows(written, table), f"{table} changed in the upgrade"
@@ -210,7 +219,8 @@ def test_a_command_id_used_by_two_screens_survives_a_downgrade_and_upgrade(tmp_p
     db = tmp_path / "round.db"
     at_revision(db, "head")
     with sqlite3.connect(db) as raw:
-        raw.execute("INSERT INTO sessions VALUES ('s1', 'c', 't', 'ACDEFH', 0, 1, 'h', 2)")
+        raw.execute("INSERT INTO sessions (id, cohort, title, join_code, starts_at, ends_at, projector_key_hash, "
+                    "last_seq) VALUES ('s1', 'c', 't', 'ACDEFH', 0, 1, 'h', 2)")
         raw.executemany("INSERT INTO commands (session_id, sender, command_id, seq) VALUES ('s1', ?, 'same', ?)",
                         [("a", 1), ("b", 2)])
     with connected(url(db)) as connection:
@@ -218,3 +228,60 @@ def test_a_command_id_used_by_two_screens_survives_a_downgrade_and_upgrade(tmp_p
     assert rows(db, "commands") == [("s1", "same", 1)]
     at_revision(db, "head")
     assert schema_differences(db) == []
+
+
+def another_session(db: Path, session_id: str, cohort: str, join_code: str, starts_at: float) -> None:
+    """A session as the schema at revision 0003 holds it, with its first event and an audit row."""
+    with sqlite3.connect(db) as raw:
+        raw.execute("INSERT INTO sessions (id, cohort, title, join_code, starts_at, ends_at, projector_key_hash, "
+                    "last_seq) VALUES (?, ?, 'Group visit', ?, ?, ?, 'hash', 1)",
+                    (session_id, cohort, join_code, starts_at, starts_at + 7200))
+        first = SessionScheduled(session_id, "Group visit", cohort, starts_at, starts_at + 7200, join_code)
+        raw.execute("INSERT INTO events (session_id, seq, type, data, recorded_at) VALUES (?, 1, ?, ?, ?)",
+                    (session_id, first.type, json.dumps(first.to_dict()), starts_at))
+        raw.execute("INSERT INTO audit (session_id, at, role, actor_id, actor_name, device, action, what, subject) "
+                    "VALUES (?, ?, 'facilitator', 'u1', 'Alex', 'test', 'changed', 'start', '')",
+                    (session_id, starts_at))
+
+
+@pytest.mark.asyncio
+async def test_a_database_at_revision_0003_is_upgraded_and_each_session_is_given_its_cohort(tmp_path: Path) -> None:
+    written, old = tmp_path / "written.db", tmp_path / "old.db"
+    room, cookie = await run_a_session(written)  # cohort "Diabetes group (Tuesday)"
+    at_revision(old, "0003")
+    copy_rows(written, old, (*BASELINE_TABLES, "return_codes"))
+    another_session(old, "later", "Diabetes group (Tuesday)", "KMNPRT", 1_800_000_000.0)
+    another_session(old, "walk-in", "Thursday drop-in", "UVWXY3", 1_790_500_000.0)
+    before = {table: rows(old, table) for table in (*BASELINE_TABLES, "return_codes")}
+
+    upgraded = groupvisit("db", "upgrade", "--db", str(old))
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "upgraded to revision 0004" in upgraded.stdout and "upgraded to revision 0003" not in upgraded.stdout
+    assert schema_differences(old) == []
+    for table, held in before.items():
+        assert rows(old, table) == held, f"{table} changed in the upgrade"
+
+    store = Store(url(old))
+    try:
+        cohorts = {c.name: c for c in await store.cohorts()}
+        assert sorted(cohorts) == ["Diabetes group (Tuesday)", "Thursday drop-in"]
+        assert all((c.kind, c.planned_sessions, c.archived_at) == ("drop_in", None, None) for c in cohorts.values())
+        tuesday, thursday = cohorts["Diabetes group (Tuesday)"], cohorts["Thursday drop-in"]
+        assert [s.id for s in await store.cohort_sessions(tuesday.id)] == [room.session_id, "later"]
+        assert [s.id for s in await store.cohort_sessions(thursday.id)] == ["walk-in"]
+        assert all(s.cohort_id is not None and s.cancelled_at is None for s in await store.sessions())
+        assert await store.events(room.session_id) == await room_events(written, room.session_id)
+        assert [e for _, e in await store.events("walk-in")] == [
+            SessionScheduled("walk-in", "Group visit", "Thursday drop-in", 1_790_500_000.0, 1_790_507_200.0, "UVWXY3")]
+        assert await store.device(room.session_id, cookie.split("=", 1)[1]) is not None
+        assert await store.sign_in(room.facilitator.cookie.split("=", 1)[1]) is not None
+        assert len(await store.audit_log("later")) == 1 and len(await store.audit_log(room.session_id)) >= 3
+        # The upgraded cohorts take what a cohort made today takes.
+        by_staff = AuditRow(at=1.0, role="admin", actor_id="u1", actor_name="Admin", device="test",
+                            action="changed", what="enrolled")
+        ann = await store.enrol(tuesday.id, PatientFields(clinic_name="Ann Lee", display_name="Ann"), 1.0, by_staff)
+        assert [e.patient_id for e in await store.roster_entries(tuesday.id)] == [ann.id]
+        [added] = await store.schedule_sessions(thursday.id, [Slot(1_791_000_000.0, 1_791_007_200.0)], by_staff)
+        assert [s.id for s in await store.cohort_sessions(thursday.id)] == ["walk-in", added.id]
+    finally:
+        store.close()

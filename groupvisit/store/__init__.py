@@ -2,9 +2,10 @@
 
 from .attempts import HeldBack, Limit
 from .devices import NewDevice
+from .program import CohortFields, PatientFields, ProgramError
 from .schema import SchemaError
 from .staff import UsernameTaken
 from .store import CommandKey, DuplicateCommand, SeqConflict, Stored, Store
 
-__all__ = ["CommandKey", "DuplicateCommand", "HeldBack", "Limit", "NewDevice", "SchemaError", "SeqConflict",
-           "Store", "Stored", "UsernameTaken"]
+__all__ = ["CohortFields", "CommandKey", "DuplicateCommand", "HeldBack", "Limit", "NewDevice", "PatientFields",
+           "ProgramError", "SchemaError", "SeqConflict", "Store", "Stored", "UsernameTaken"]

@@ -13,11 +13,12 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from ..domain.events import (Event, ParticipantJoined, ParticipantMarked, SessionClosed, SessionScheduled,
-                              event_from_dict)
+from ..domain.events import (Event, ParticipantJoined, ParticipantMarked, SessionCancelled, SessionClosed,
+                              SessionRescheduled, event_from_dict)
 from .attempts import Attempts
 from .devices import Devices, NewDevice
-from .keys import key_hash, new_id, new_join_code
+from .keys import key_hash, new_id
+from .program import Program, add_session, committed, writable
 from .staff import Staff
 from .tables import AuditRow, CommandRow, CredentialRow, EventRow, SessionRow
 
@@ -64,35 +65,36 @@ def forget_devices_after(db: Session, session_id: str, event: Event) -> None:
                                             col(CredentialRow.shared).is_(True)))
 
 
-class Store(Devices, Attempts, Staff):
-    """Every table: sessions, their event logs and audit log here; devices, attempts and staff in their
-    own modules."""
+def mirror(db: Session, session_id: str, event: Event) -> None:
+    """Keep the session row's copy of its times and cancellation the same as its log says."""
+    if isinstance(event, SessionRescheduled):
+        db.exec(update(SessionRow).where(col(SessionRow.id) == session_id)
+                .values(starts_at=event.starts_at, ends_at=event.ends_at))
+    elif isinstance(event, SessionCancelled):
+        db.exec(update(SessionRow).where(col(SessionRow.id) == session_id).values(cancelled_at=event.at))
+
+
+class Store(Devices, Attempts, Staff, Program):
+    """Every table: sessions, their event logs and audit log here; devices, attempts, staff and the
+    program (cohorts, schedules, rosters) in their own modules."""
 
     # Sessions
 
-    async def create_session(self, *, title: str, cohort: str, starts_at: float, ends_at: float,
-                             vote_budget: int = 3, timebox_minutes: int = 8) -> tuple[SessionRow, str]:
-        """A new session with its first event; returns it and the projector's key (shown once)."""
+    async def create_session(self, *, title: str, cohort: str = "", starts_at: float, ends_at: float,
+                             vote_budget: int = 3, timebox_minutes: int = 8,
+                             cohort_id: str | None = None) -> tuple[SessionRow, str]:
+        """A new session with its first event; returns it and the projector's key (shown once).
+        With `cohort_id` it belongs to that cohort (named after it when `cohort` is "")."""
         projector_key = new_id() + new_id()
 
         def work(db: Session) -> SessionRow:
-            for _ in range(20):
-                row = SessionRow(id=new_id(), cohort=cohort, title=title, join_code=new_join_code(),
-                                 starts_at=starts_at, ends_at=ends_at, projector_key_hash=key_hash(projector_key),
-                                 last_seq=1)
-                first = SessionScheduled(row.id, title, cohort, starts_at, ends_at, row.join_code,
-                                         vote_budget=vote_budget, timebox_minutes=timebox_minutes)
-                db.add(row)
-                try:
-                    db.flush()  # the session row before its first event (foreign key)
-                except IntegrityError:  # a join code already in use: draw another
-                    db.rollback()
-                    continue
-                db.add(EventRow(session_id=row.id, seq=1, type=first.type, data=first.to_dict(),
-                                recorded_at=time.time()))
-                db.commit()
-                return row
-            raise RuntimeError("could not draw an unused join code")
+            name = cohort
+            if cohort_id is not None:
+                in_cohort = writable(db, cohort_id)  # an archived cohort takes no new session, however named
+                name = cohort or in_cohort.name
+            return committed(db, lambda: add_session(
+                db, title=title, cohort=name, cohort_id=cohort_id, starts_at=starts_at, ends_at=ends_at,
+                vote_budget=vote_budget, timebox_minutes=timebox_minutes, projector_key=projector_key))
 
         return await self.run(work), projector_key
 
@@ -156,6 +158,7 @@ class Store(Devices, Attempts, Staff):
                                          participant_id=ev.participant_id, shared=device.shared,
                                          active_at=device.at))
                 forget_devices_after(db, session_id, ev)
+                mirror(db, session_id, ev)
             try:
                 db.commit()
             except IntegrityError:  # another process wrote the same seq or command id first

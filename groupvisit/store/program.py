@@ -1,0 +1,435 @@
+"""A clinic's program: cohorts, their schedules of sessions and their rosters, as plain tables.
+
+Every change is written with its audit row in one transaction, and every read of a roster is audited:
+the roster is health data. The checks a person's input gets live in `CohortFields.from_form` and
+`PatientFields.from_form`, shared by the staff pages and the command line; the checks that need the
+other rows (the same patient twice, an archived cohort) are made here, in the transaction that writes.
+"""
+
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from ..domain.checkin import NAME_LIMIT
+from ..domain.errors import Refused
+from ..domain.events import SessionScheduled
+from ..domain.history import RosterEntry
+from ..domain.names import comparable
+from ..domain.text import clean_text
+from ..program.clinic_time import parse_date
+from ..program.schedule import MOST_SESSIONS, ScheduleError, Slot
+from .engine import Database
+from .keys import key_hash, new_id, new_join_code, new_key
+from .tables import AuditRow, CohortRow, EventRow, PatientRow, SessionRow
+
+T = TypeVar("T")
+
+KINDS = ("series", "drop_in")
+LANGUAGE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code: "en", "es", "yue"
+MOST_LANGUAGES = 5
+WHOLE = re.compile(r"\d{1,6}")
+MRN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]*")  # chart numbers: letters, digits, dots, dashes, slashes
+MRN_LIMIT = 32
+TEXT_LIMIT = 80  # a cohort's name, condition and room; a patient's clinic name
+EARLIEST_BIRTH = date(1900, 1, 1)
+JOIN_CODE_DRAWS = 20
+WRITE_RETRIES = 5  # another process took a join code between the check and the commit: draw again
+
+
+class ProgramError(ValueError):
+    """Input a cohort, schedule or roster cannot take: `field` names the input, `message` is a whole
+    sentence for the person who typed it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+def text_field(form: Mapping[str, str], field: str, what: str, limit: int, *, required: bool = True,
+               default: str = "") -> str:
+    try:
+        return clean_text(form.get(field, default), what, limit, required=required)
+    except Refused as refused:
+        raise ProgramError(field, sentence(refused.reason)) from None
+
+
+def whole_field(form: Mapping[str, str], field: str, what: str, low: int, high: int, default: int) -> int:
+    """A whole number from `low` to `high`; `default` when the form does not send the field."""
+    text = form.get(field, str(default)).strip()
+    if not WHOLE.fullmatch(text) or not low <= int(text) <= high:
+        raise ProgramError(field, f"{what} must be a whole number from {low} to {high}.")
+    return int(text)
+
+
+def date_field(form: Mapping[str, str], field: str, what: str, earliest: date) -> str | None:
+    """An optional date, not in the future, as ISO text."""
+    text = form.get(field, "").strip()
+    if not text:
+        return None
+    try:
+        day = parse_date(text, field)
+    except ScheduleError as error:
+        raise ProgramError(field, f"{what}: {error.message}") from None
+    if not earliest <= day <= date.today():
+        raise ProgramError(field, f"{what} must be from {earliest.isoformat()} to today, not {day.isoformat()}.")
+    return day.isoformat()
+
+
+def language_codes(form: Mapping[str, str], field: str, what: str, most: int) -> list[str]:
+    codes = list(dict.fromkeys(form.get(field, "en").replace(",", " ").lower().split()))
+    if not codes:
+        raise ProgramError(field, f"{what} cannot be empty: give a language code like en or es.")
+    wrong = next((code for code in codes if not LANGUAGE.fullmatch(code)), None)
+    if wrong is not None:
+        raise ProgramError(field, f"{what}: {wrong!r} is not a language code like en or es.")
+    if len(codes) > most:
+        raise ProgramError(field, f"{what} is one language code like en or es." if most == 1
+                           else f"{what} can be at most {most} language codes.")
+    return codes
+
+
+@dataclass(frozen=True)
+class CohortFields:
+    """What staff choose for a cohort; its sessions are made with these defaults."""
+
+    name: str
+    condition: str = ""
+    languages: str = "en"  # comma-separated codes
+    kind: str = "series"
+    planned_sessions: int | None = 6  # None for a drop-in group
+    session_minutes: int = 120
+    vote_budget: int = 3
+    timebox_minutes: int = 8
+    room: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind == "drop_in" and self.planned_sessions is not None:  # the default is a series'
+            object.__setattr__(self, "planned_sessions", None)
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, str]) -> "CohortFields":
+        """The fields from a form (or the command line); `ProgramError` naming the first bad one.
+        A field the form leaves out takes its default."""
+        kind = form.get("kind", "series").strip()
+        if kind not in KINDS:
+            raise ProgramError("kind", "The kind must be series (a closed series of sessions) or drop_in.")
+        planned = (whole_field(form, "planned_sessions", "The number of sessions", 1, MOST_SESSIONS, 6)
+                   if kind == "series" else None)
+        return cls(name=text_field(form, "name", "the cohort's name", TEXT_LIMIT),
+                   condition=text_field(form, "condition", "the condition", TEXT_LIMIT, required=False),
+                   languages=",".join(language_codes(form, "languages", "The room's languages", MOST_LANGUAGES)),
+                   kind=kind, planned_sessions=planned,
+                   session_minutes=whole_field(form, "session_minutes", "A session's length in minutes", 15, 480,
+                                               120),
+                   vote_budget=whole_field(form, "vote_budget", "The votes each person has", 1, 10, 3),
+                   timebox_minutes=whole_field(form, "timebox_minutes", "The minutes for each topic", 1, 60, 8),
+                   room=text_field(form, "room", "the room", TEXT_LIMIT, required=False))
+
+
+@dataclass(frozen=True)
+class PatientFields:
+    """What staff record of a patient on a cohort's roster. `left` takes them off the roster (kept for
+    the record); dates are ISO text."""
+
+    clinic_name: str
+    display_name: str
+    language: str = "en"
+    mrn: str | None = None
+    birth_date: str | None = None
+    agreement_signed_on: str | None = None
+    left: bool = False
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, str]) -> "PatientFields":
+        """The fields from a form (or the command line); `ProgramError` naming the first bad one."""
+        mrn = text_field(form, "mrn", "the chart number", MRN_LIMIT, required=False)
+        if mrn and not MRN.fullmatch(mrn):
+            raise ProgramError("mrn", f"The chart number {mrn!r} can hold only letters, digits, dots, dashes "
+                                      "and slashes.")
+        return cls(clinic_name=text_field(form, "clinic_name", "the name the clinic knows them by", TEXT_LIMIT),
+                   display_name=text_field(form, "display_name", "the name for the room", NAME_LIMIT),
+                   language=language_codes(form, "language", "The preferred language", 1)[0],
+                   mrn=mrn or None,
+                   birth_date=date_field(form, "birth_date", "The date of birth", EARLIEST_BIRTH),
+                   agreement_signed_on=date_field(form, "agreement_signed_on",
+                                                  "The date the confidentiality agreement was signed",
+                                                  EARLIEST_BIRTH),
+                   left=form.get("left", "").strip().lower() in ("1", "on", "yes", "true"))
+
+
+def audited(audit: AuditRow, **about: object) -> AuditRow:
+    """A copy of the caller's audit row saying what it was about (the cohort, the session, the patient)."""
+    return AuditRow(**{**audit.model_dump(exclude={"id"}), **about})
+
+
+def writable(db: Session, cohort_id: str) -> CohortRow:
+    """The cohort, for a change; `LookupError` if there is none, `ProgramError` if it is archived."""
+    row = db.get(CohortRow, cohort_id)
+    if row is None:
+        raise LookupError(f"no cohort {cohort_id!r}")
+    if row.archived_at is not None:
+        raise ProgramError("cohort", f"The cohort {row.name} is archived: it is kept as it was and cannot change.")
+    return row
+
+
+def same_person(fields: PatientFields, other: PatientRow) -> str | None:
+    """Why `other` is the patient `fields` describe, or None: the same chart number, or the same clinic name
+    with the same birth date (or neither has one) and no two chart numbers telling them apart."""
+    if fields.mrn is not None and fields.mrn == other.mrn:
+        return f"A patient with chart number {fields.mrn} is already on this roster."
+    if comparable(fields.clinic_name) != comparable(other.clinic_name) or fields.birth_date != other.birth_date:
+        return None
+    if fields.mrn is not None and other.mrn is not None:
+        return None  # two people of one name and birthday, with their own charts
+    born = f", born {other.birth_date}," if other.birth_date else ""
+    telling = "a date of birth" if fields.mrn is not None else "a chart number or date of birth"
+    return (f"{other.clinic_name}{born} is already on this roster: change their entry, or give {telling} "
+            "if this is someone else.")
+
+
+def check_not_enrolled(db: Session, cohort_id: str, fields: PatientFields, except_id: str = "") -> None:
+    others = db.exec(select(PatientRow).where(PatientRow.cohort_id == cohort_id, PatientRow.id != except_id))
+    for other in others:
+        why = same_person(fields, other)
+        if why is not None:
+            raise ProgramError("mrn" if fields.mrn is not None and fields.mrn == other.mrn else "clinic_name", why)
+
+
+def add_session(db: Session, *, title: str, cohort: str, cohort_id: str | None, starts_at: float, ends_at: float,
+                vote_budget: int, timebox_minutes: int, projector_key: str) -> SessionRow:
+    """A new session row with an unused join code, and its first event (not yet committed)."""
+    for _ in range(JOIN_CODE_DRAWS):
+        code = new_join_code()
+        if db.exec(select(SessionRow.id).where(SessionRow.join_code == code)).first() is None:
+            break
+    else:
+        raise RuntimeError("could not draw an unused join code")
+    row = SessionRow(id=new_id(), cohort=cohort, cohort_id=cohort_id, title=title, join_code=code,
+                     starts_at=starts_at, ends_at=ends_at, projector_key_hash=key_hash(projector_key), last_seq=1)
+    first = SessionScheduled(row.id, title, cohort, starts_at, ends_at, code, vote_budget=vote_budget,
+                             timebox_minutes=timebox_minutes)
+    db.add(row)
+    db.flush()  # the session row before its first event (foreign key)
+    db.add(EventRow(session_id=row.id, seq=1, type=first.type, data=first.to_dict(), recorded_at=time.time()))
+    return row
+
+
+def committed(db: Session, work: Callable[[], T], clash: Callable[[], ProgramError] | None = None) -> T:
+    """Run `work` and commit, again if another process took a join code first; an `IntegrityError`
+    that is not a join code is `clash()` when given (the unique chart number)."""
+    for _ in range(WRITE_RETRIES):
+        try:
+            result = work()  # flushes: the clash can come here as well as at the commit
+            db.commit()
+        except IntegrityError as error:
+            db.rollback()
+            if "join_code" in str(error):
+                continue
+            if clash is None:
+                raise
+            raise clash() from None
+        return result
+    raise RuntimeError("could not draw an unused join code")
+
+
+def sorted_by_name(rows: Sequence[CohortRow]) -> list[CohortRow]:
+    return sorted(rows, key=lambda row: (comparable(row.name), row.id))
+
+
+class Program(Database):
+    """Cohorts, their schedules and rosters. A cohort or patient id that names none is a `LookupError`
+    (a page's 404); input the program cannot take is a `ProgramError`, and nothing is written."""
+
+    # Cohorts
+
+    async def create_cohort(self, fields: CohortFields, at: float, audit: AuditRow) -> CohortRow:
+        row = CohortRow(id=new_id(), created_at=at, **asdict(fields))
+
+        def work(db: Session) -> CohortRow:
+            db.add(row)
+            db.flush()  # the cohort before the audit row naming it
+            db.add(audited(audit, cohort_id=row.id, session_id=None))
+            db.commit()
+            return row
+
+        return await self.run(work)
+
+    async def update_cohort(self, cohort_id: str, fields: CohortFields, audit: AuditRow) -> CohortRow:
+        def work(db: Session) -> CohortRow:
+            row = writable(db, cohort_id)
+            for name, value in asdict(fields).items():
+                setattr(row, name, value)
+            db.add(row)
+            db.add(audited(audit, cohort_id=cohort_id, session_id=None))
+            db.commit()
+            return row
+
+        return await self.run(work)
+
+    async def archive_cohort(self, cohort_id: str, at: float, audit: AuditRow) -> CohortRow:
+        """Keep the cohort as it is, read-only; archiving it again changes nothing."""
+
+        def work(db: Session) -> CohortRow:
+            row = db.get(CohortRow, cohort_id)
+            if row is None:
+                raise LookupError(f"no cohort {cohort_id!r}")
+            if row.archived_at is None:
+                row.archived_at = at
+                db.add(row)
+                db.add(audited(audit, cohort_id=cohort_id, session_id=None))
+                db.commit()
+            return row
+
+        return await self.run(work)
+
+    async def cohorts(self, include_archived: bool = False) -> list[CohortRow]:
+        def work(db: Session) -> list[CohortRow]:
+            query = select(CohortRow)
+            if not include_archived:
+                query = query.where(col(CohortRow.archived_at).is_(None))
+            return sorted_by_name(list(db.exec(query)))
+
+        return await self.run(work)
+
+    async def cohort(self, cohort_id: str) -> CohortRow | None:
+        return await self.run(lambda db: db.get(CohortRow, cohort_id))
+
+    async def cohort_sessions(self, cohort_id: str) -> list[SessionRow]:
+        """The cohort's sessions by when they start, cancelled ones too."""
+        return await self.run(lambda db: list(db.exec(
+            select(SessionRow).where(SessionRow.cohort_id == cohort_id)
+            .order_by(col(SessionRow.starts_at), col(SessionRow.id)))))
+
+    # The schedule
+
+    async def schedule_sessions(self, cohort_id: str, slots: list[Slot], audit: AuditRow) -> list[SessionRow]:
+        """A session for each slot, made with the cohort's settings, all or none; an audit row for each.
+        Each has its own join code; its display link is issued later, from its page."""
+        if not slots:
+            raise ProgramError("slots", "There are no sessions to add.")
+        wrong = next((slot for slot in slots if slot.ends_at <= slot.starts_at), None)
+        if wrong is not None:
+            raise ProgramError("end", "A session's end must be after its start.")
+
+        def work(db: Session) -> list[SessionRow]:
+            cohort = writable(db, cohort_id)
+
+            def add_all() -> list[SessionRow]:
+                made = [add_session(db, title=cohort.name, cohort=cohort.name, cohort_id=cohort_id,
+                                    starts_at=slot.starts_at, ends_at=slot.ends_at, vote_budget=cohort.vote_budget,
+                                    timebox_minutes=cohort.timebox_minutes, projector_key=new_key())
+                        for slot in slots]
+                db.add_all([audited(audit, cohort_id=cohort_id, session_id=row.id) for row in made])
+                return made
+
+            return committed(db, add_all)
+
+        return await self.run(work)
+
+    # The roster
+
+    async def enrol(self, cohort_id: str, fields: PatientFields, at: float, audit: AuditRow) -> PatientRow:
+        """Put a patient on the cohort's roster; `ProgramError` if they are on it already."""
+
+        def work(db: Session) -> PatientRow:
+            writable(db, cohort_id)
+            check_not_enrolled(db, cohort_id, fields)
+            row = PatientRow(id=new_id(), cohort_id=cohort_id, clinic_name=fields.clinic_name,
+                             display_name=fields.display_name, enrolled_at=at)
+            entered(row, fields, at)
+
+            def add() -> PatientRow:
+                db.add(row)
+                db.add(audited(audit, cohort_id=cohort_id, session_id=None, subject=row.id))
+                return row
+
+            return committed(db, add, lambda: duplicate_mrn(fields))
+
+        return await self.run(work)
+
+    async def update_patient(self, patient_id: str, fields: PatientFields, audit: AuditRow) -> PatientRow:
+        """Change a patient's entry (`left` takes them off the roster, or back on)."""
+
+        def work(db: Session) -> PatientRow:
+            row = db.get(PatientRow, patient_id)
+            if row is None:
+                raise LookupError(f"no patient {patient_id!r}")
+            writable(db, row.cohort_id)
+            check_not_enrolled(db, row.cohort_id, fields, except_id=patient_id)
+            entered(row, fields, audit.at)
+
+            def change() -> PatientRow:
+                db.add(row)
+                db.add(audited(audit, cohort_id=row.cohort_id, session_id=None, subject=patient_id))
+                return row
+
+            return committed(db, change, lambda: duplicate_mrn(fields))
+
+        return await self.run(work)
+
+    async def roster(self, cohort_id: str, audit: AuditRow) -> list[PatientRow]:
+        """The cohort's patients, those enrolled first, by name; a "viewed" row for each one shown."""
+
+        def work(db: Session) -> list[PatientRow]:
+            rows = sorted(db.exec(select(PatientRow).where(PatientRow.cohort_id == cohort_id)),
+                          key=lambda row: (row.left_at is not None, comparable(row.clinic_name), row.id))
+            db.add_all([audited(audit, cohort_id=cohort_id, session_id=None, subject=row.id) for row in rows])
+            db.commit()
+            return rows
+
+        return await self.run(work)
+
+    async def patient(self, patient_id: str, audit: AuditRow) -> PatientRow | None:
+        """One patient's entry, with a "viewed" row when there is one."""
+
+        def work(db: Session) -> PatientRow | None:
+            row = db.get(PatientRow, patient_id)
+            if row is not None:
+                db.add(audited(audit, cohort_id=row.cohort_id, session_id=None, subject=patient_id))
+                db.commit()
+            return row
+
+        return await self.run(work)
+
+    async def roster_entries(self, cohort_id: str, include_left: bool = False) -> list[RosterEntry]:
+        """What a live session needs of the roster (no chart numbers, no birth dates); not audited here:
+        the live channel audits what its screens show. Those who left only with `include_left` (the record)."""
+
+        def work(db: Session) -> list[RosterEntry]:
+            query = select(PatientRow).where(PatientRow.cohort_id == cohort_id)
+            if not include_left:
+                query = query.where(col(PatientRow.left_at).is_(None))
+            rows = sorted(db.exec(query), key=lambda row: (comparable(row.clinic_name), row.id))
+            return [RosterEntry(patient_id=row.id, display_name=row.display_name, clinic_name=row.clinic_name,
+                                language=row.language, agreement_signed=row.agreement_signed_on is not None)
+                    for row in rows]
+
+        return await self.run(work)
+
+    async def cohort_audit_log(self, cohort_id: str) -> list[AuditRow]:
+        """The cohort's audit rows (its roster and schedule; its sessions' own rows are theirs), oldest first."""
+        return await self.run(lambda db: list(db.exec(
+            select(AuditRow).where(AuditRow.cohort_id == cohort_id).order_by(col(AuditRow.id)))))
+
+
+def entered(row: PatientRow, fields: PatientFields, at: float) -> None:
+    """`row` as `fields` say; leaving (or coming back) at `at`."""
+    for name, value in asdict(fields).items():
+        if name != "left":
+            setattr(row, name, value)
+    if fields.left != (row.left_at is not None):
+        row.left_at = at if fields.left else None
+
+
+def duplicate_mrn(fields: PatientFields) -> ProgramError:
+    return ProgramError("mrn", f"A patient with chart number {fields.mrn} is already on this roster.")

@@ -1,5 +1,7 @@
 """Check-in: joining the session, self-recorded numbers and asking for a one-on-one."""
 
+from typing import Any
+
 from .commands import Join, RecordNumbers, RequestVisit
 from .errors import Refused, require
 from .events import Event, NumbersRecorded, ParticipantJoined, VisitRequested
@@ -60,6 +62,13 @@ def request_visit(state: SessionState, cmd: RequestVisit, actor: Actor, now: flo
         return [VisitRequested(f"e{len(state.encounters) + 1}", pid, text, now)]
     require(current.status == "waiting", "your one-on-one has already begun", "conflict")
     return [VisitRequested(current.id, pid, text, now)]
+
+
+def numbers_dict(numbers: Numbers | None) -> dict[str, Any] | None:
+    if numbers is None:
+        return None
+    return {"bp_systolic": numbers.bp_systolic, "bp_diastolic": numbers.bp_diastolic, "weight": numbers.weight,
+            "weight_unit": numbers.weight_unit, "glucose": numbers.glucose, "at": numbers.at}
 
 
 def apply_joined(state: SessionState, e: ParticipantJoined) -> None:

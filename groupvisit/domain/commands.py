@@ -52,6 +52,49 @@ class MarkParticipant(Command):
 
 
 @dataclass(frozen=True)
+class MatchParticipant(Command):
+    """`participant_id` is the cohort's roster patient `patient_id` ("" = not on the roster: a guest)."""
+
+    name = "match_participant"
+    roles = FACILITATOR
+    participant_id: str
+    patient_id: str
+
+
+@dataclass(frozen=True)
+class GiveFollowUp(Command):
+    """How the last session's goal went: `outcome` done, partly or not_yet, and what got in the way
+    (`obstacle`, optional); the facilitator names the `participant_id` of someone without a device."""
+
+    name = "give_follow_up"
+    roles = frozenset({Role.PARTICIPANT, Role.FACILITATOR})
+    outcome: str
+    obstacle: str = ""
+    participant_id: str = ""
+
+
+@dataclass(frozen=True)
+class Reschedule(Command):
+    """Move the session to `starts_at`-`ends_at` (UTC seconds), before anyone has checked in."""
+
+    name = "reschedule"
+    roles = FACILITATOR
+    phases = frozenset({Phase.CHECK_IN})
+    starts_at: float
+    ends_at: float
+
+
+@dataclass(frozen=True)
+class CancelSession(Command):
+    """The session will not be held (`reason` is for staff), decided before anyone has checked in."""
+
+    name = "cancel_session"
+    roles = FACILITATOR
+    phases = frozenset({Phase.CHECK_IN})
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class OpenPhase(Command):
     """Move the room forward to `phase` (agenda, discussion, goals or wrap_up); skipping agenda topics
     needs `confirm`."""
@@ -215,6 +258,25 @@ class MarkHelpful(Command):
 
 
 @dataclass(frozen=True)
+class MarkTried(Command):
+    """"I tried it and it helped" (`helped`), or taking that back."""
+
+    name = "mark_tried"
+    roles = PARTICIPANT
+    strategy_id: str
+    helped: bool = True
+
+
+@dataclass(frozen=True)
+class BringStrategy(Command):
+    """Bring `library_id`, a strategy of the cohort's library, onto today's board."""
+
+    name = "bring_strategy"
+    roles = FACILITATOR
+    library_id: str
+
+
+@dataclass(frozen=True)
 class CallParticipant(Command):
     """The clinician is ready for the participant of `encounter_id`, in `room`."""
 
@@ -308,6 +370,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         Join, RenameParticipant, MarkParticipant, OpenPhase, SetVoteBudget, RecordNumbers, RequestVisit, ProposeTopic, EditTopic,
         HideTopic, MergeTopics, CastVote, RetractVote, NextTopic, ExtendTopic, RoomVote,
         CaptureStrategy, EditStrategy, HideStrategy, MarkHelpful, CallParticipant, StartEncounter, CompleteEncounter,
-        NotHere, SkipEncounter, SetGoal, ShareGoal, GiveEvaluation, CloseSession,
+        NotHere, SkipEncounter, SetGoal, ShareGoal, GiveEvaluation, CloseSession, MatchParticipant, GiveFollowUp,
+        MarkTried, BringStrategy, Reschedule, CancelSession,
     )
 }

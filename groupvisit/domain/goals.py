@@ -1,5 +1,7 @@
 """Goals: each participant's action plan (what, how much, when, how often, confidence)."""
 
+from typing import Any
+
 from .commands import SetGoal, ShareGoal
 from .errors import require
 from .events import Event, GoalSet, GoalShared
@@ -24,6 +26,12 @@ def set_goal(state: SessionState, cmd: SetGoal, actor: Actor, now: float) -> lis
 def share_goal(state: SessionState, cmd: ShareGoal, actor: Actor, now: float) -> list[Event]:
     require(actor.id in state.goals, "set your goal first", "no_goal")
     return [GoalShared(actor.id, cmd.shared)]
+
+
+def goal_dict(goal: Goal) -> dict[str, Any]:
+    return {"what": goal.what, "how_much": goal.how_much, "when": goal.when, "how_often": goal.how_often,
+            "confidence": goal.confidence, "shared": goal.shared, "needs_rework": goal.confidence < REWORK_BELOW,
+            "at": goal.at}
 
 
 def apply_goal_set(state: SessionState, e: GoalSet) -> None:

@@ -1,16 +1,20 @@
-"""A session's life: scheduled, its phases opened in order, then closed for good."""
+"""A session's life: scheduled (and perhaps moved or cancelled before anyone came), its phases opened
+in order, then closed for good."""
 
 from .agenda import fix_agenda, ranked
-from .commands import CloseSession, OpenPhase
+from .commands import CancelSession, CloseSession, OpenPhase, Reschedule
 from .discussion import end_current
 from .errors import Refused, require
-from .events import Event, PhaseOpened, SessionClosed, SessionScheduled, TopicStarted
+from .events import (Event, PhaseOpened, SessionCancelled, SessionClosed, SessionRescheduled, SessionScheduled,
+                     TopicStarted)
 from .phases import Phase
 from .views import queue_order
 from .roles import Actor
 from .state import SessionState
+from .text import clean_text
 
 OPENABLE = (Phase.AGENDA, Phase.DISCUSSION, Phase.GOALS, Phase.WRAP_UP)
+REASON_LIMIT = 200
 
 
 def open_phase(state: SessionState, cmd: OpenPhase, actor: Actor, now: float) -> list[Event]:
@@ -63,6 +67,27 @@ def close_session(state: SessionState, cmd: CloseSession, actor: Actor, now: flo
     return [*end_current(state, now), SessionClosed(now)]
 
 
+def not_begun(state: SessionState, doing: str) -> None:
+    """The schedule may change only before anyone has come: after that the session is the record of a meeting."""
+    if state.participants:
+        n = len(state.participants)
+        raise Refused(f"{n} {'person has' if n == 1 else 'people have'} already checked in: the session cannot be "
+                      f"{doing} now", "already_begun")
+
+
+def reschedule(state: SessionState, cmd: Reschedule, actor: Actor, now: float) -> list[Event]:
+    not_begun(state, "moved")
+    require(cmd.ends_at > cmd.starts_at, "the session must end after it starts", "invalid")
+    require((cmd.starts_at, cmd.ends_at) != (state.starts_at, state.ends_at), "the session is already at that time",
+            "conflict")
+    return [SessionRescheduled(cmd.starts_at, cmd.ends_at, now)]
+
+
+def cancel_session(state: SessionState, cmd: CancelSession, actor: Actor, now: float) -> list[Event]:
+    not_begun(state, "cancelled")
+    return [SessionCancelled(clean_text(cmd.reason, "the reason", REASON_LIMIT, required=False), now)]
+
+
 def apply_scheduled(state: SessionState, e: SessionScheduled) -> None:
     state.session_id, state.title, state.cohort = e.session_id, e.title, e.cohort
     state.starts_at, state.ends_at, state.join_code = e.starts_at, e.ends_at, e.join_code
@@ -78,3 +103,11 @@ def apply_phase_opened(state: SessionState, e: PhaseOpened) -> None:
 def apply_closed(state: SessionState, e: SessionClosed) -> None:
     state.phase, state.closed_at = Phase.CLOSED, e.at
 
+
+def apply_rescheduled(state: SessionState, e: SessionRescheduled) -> None:
+    state.starts_at, state.ends_at = e.starts_at, e.ends_at
+    state.phase_opened_at = e.starts_at  # check-in opens when the session starts, as when it was scheduled
+
+
+def apply_cancelled(state: SessionState, e: SessionCancelled) -> None:
+    state.phase, state.cancelled_at = Phase.CLOSED, e.at

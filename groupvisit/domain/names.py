@@ -33,6 +33,23 @@ def look_alikes(char: str) -> tuple[frozenset[str], int]:
     return found, max(map(len, found))
 
 
+def skeleton(name: str) -> str:
+    """`name` as the eye reads it (`comparable`), each character not ASCII replaced by a plain one it looks like:
+    "Аnn" with a Cyrillic А reads "ann". Looser than `looks_alike` ("rn" stays "rn", "I" stays "i"), enough to
+    find names that start alike."""
+    return "".join(plain(char) for char in comparable(name))
+
+
+@lru_cache(maxsize=4096)
+def plain(char: str) -> str:
+    """ASCII stays as typed; any other character becomes a lower-case ASCII letter or digit it looks like, if any."""
+    if char.isascii():
+        return char
+    singles = [alike for alike in look_alikes(char)[0] if len(alike) == 1]
+    return min(singles, key=lambda alike: (not (alike.isascii() and alike.isalnum()), not alike.islower(), alike),
+               default=char)
+
+
 def read_alike(a: str, b: str) -> bool:
     """Whether `a` and `b` can be cut into pieces that look the same, piece by piece: one character of
     either against one or more of the other, as the table pairs them.

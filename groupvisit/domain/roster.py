@@ -3,8 +3,9 @@
 - `left`: went home early. They took part (the projector's "people took part" counts them) but
   are not here now ("people here" does not); a waiting encounter leaves the queue, not seen.
 - `mistake`: checked in by mistake (a test, a double check-in). Counted nowhere; their votes on
-  open topics go back, a waiting encounter is withdrawn, and their devices are forgotten (the
-  store does that in the same transaction), so their screen closes.
+  open topics go back, their roster match (and follow-up) is undone, a waiting encounter is
+  withdrawn, and their devices are forgotten (the store does that in the same transaction), so
+  their screen closes.
 - `present`: undoes either mark; a withdrawn encounter goes back to the end of the queue. Freed
   votes and forgotten devices stay so: vote again, and let the person back in on a device.
 A person being called or seen by a clinician cannot be marked: that encounter ends first.
@@ -68,8 +69,11 @@ def apply_renamed(state: SessionState, e: ParticipantRenamed) -> None:
 
 
 def apply_marked(state: SessionState, e: ParticipantMarked) -> None:
-    state.participants[e.participant_id].status = e.status
+    person = state.participants[e.participant_id]
+    person.status = e.status
     if e.status == "mistake":
+        person.patient_id = None  # their roster patient is free for the real check-in
+        state.follow_ups.pop(person.id, None)
         for topic in state.open_topics():
             topic.votes.pop(e.participant_id, None)
 

@@ -7,7 +7,8 @@ is given; `apply` folds one event into a state (in place, for speed) and returns
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import agenda, checkin, discussion, evaluation, goals, lifecycle, queue, roster, strategies
+from . import (agenda, checkin, discussion, evaluation, follow_up, goals, library, lifecycle, matching, queue, roster,
+               strategies)
 from . import commands as c
 from . import events as ev
 from .errors import Refused
@@ -48,6 +49,12 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.SetGoal: goals.set_goal,
     c.ShareGoal: goals.share_goal,
     c.GiveEvaluation: evaluation.give_evaluation,
+    c.MatchParticipant: matching.match_participant,
+    c.GiveFollowUp: follow_up.give_follow_up,
+    c.MarkTried: library.mark_tried,
+    c.BringStrategy: library.bring_strategy,
+    c.Reschedule: lifecycle.reschedule,
+    c.CancelSession: lifecycle.cancel_session,
 }
 
 APPLIERS: dict[type[ev.Event], Applier] = {
@@ -83,6 +90,11 @@ APPLIERS: dict[type[ev.Event], Applier] = {
     ev.GoalSet: goals.apply_goal_set,
     ev.GoalShared: goals.apply_goal_shared,
     ev.EvaluationGiven: evaluation.apply_evaluation,
+    ev.SessionRescheduled: lifecycle.apply_rescheduled,
+    ev.SessionCancelled: lifecycle.apply_cancelled,
+    ev.ParticipantMatched: matching.apply_matched,
+    ev.FollowUpGiven: follow_up.apply_follow_up,
+    ev.StrategyTried: library.apply_tried,
 }
 
 
@@ -111,6 +123,8 @@ def decide(state: SessionState, command: c.Command, actor: Actor, now: float) ->
     refusal = role_refusal(command, actor.role)
     if refusal is not None:
         raise refusal
+    if state.cancelled_at is not None:
+        raise Refused("this session was cancelled", "cancelled")
     if state.phase is Phase.CLOSED:
         raise Refused("the session has ended", "session_closed")
     if state.phase not in command.phases:

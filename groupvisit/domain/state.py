@@ -73,6 +73,8 @@ class Strategy:
     at: float
     helpful: set[str] = field(default_factory=set)
     hidden: bool = False
+    tried: set[str] = field(default_factory=set)  # "I tried it and it helped"
+    origin: str = ""  # brought from the cohort's library: its id there, "session_id:strategy_id"
 
 
 @dataclass
@@ -122,6 +124,16 @@ class Evaluation:
 
 
 @dataclass
+class FollowUp:
+    """How a returning patient's goal from an earlier session (`goal_session_id`) went."""
+
+    goal_session_id: str
+    outcome: str  # done | partly | not_yet
+    obstacle: str
+    at: float
+
+
+@dataclass
 class SessionState:
     session_id: str = ""
     title: str = ""
@@ -143,6 +155,7 @@ class SessionState:
     encounters: dict[str, Encounter] = field(default_factory=dict)
     goals: dict[str, Goal] = field(default_factory=dict)
     evaluations: dict[str, Evaluation] = field(default_factory=dict)
+    follow_ups: dict[str, FollowUp] = field(default_factory=dict)  # by participant_id
     closed_at: float | None = None
     cancelled_at: float | None = None
     # What the cohort's earlier sessions carry in (roster, last goals, library): derived from their logs

@@ -52,7 +52,7 @@ def mark_helpful(state: SessionState, cmd: MarkHelpful, actor: Actor, now: float
 
 def apply_captured(state: SessionState, e: StrategyCaptured) -> None:
     state.strategies[e.strategy_id] = Strategy(e.strategy_id, e.text, e.topic_id, e.author_id, e.anonymous,
-                                               e.captured_by, e.at)
+                                               e.captured_by, e.at, origin=e.origin)
 
 
 def apply_marked_helpful(state: SessionState, e: StrategyMarkedHelpful) -> None:

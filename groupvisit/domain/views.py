@@ -8,12 +8,15 @@ clinical data; a participant's holds their own private data and what the group s
 from typing import Any
 
 from .agenda import ranked, timeboxes
+from .checkin import numbers_dict
+from .cohort_view import follow_up_of, follow_ups_section, library_section, match_of, prior_of, roster_section
 from .discussion import CHOICES, extension_minutes
 from .events import Event, StrategyCaptured, TopicProposed
-from .goals import REWORK_BELOW
+from .goals import goal_dict
+from .library import counts
 from .planner import Plan, flags, plan, top_topic
 from .roles import Actor, Role
-from .state import Encounter, Goal, Numbers, SessionState
+from .state import Encounter, SessionState
 
 View = dict[str, Any]
 
@@ -44,6 +47,9 @@ def view_for(state: SessionState, viewer: Actor) -> View:
     if viewer.role.is_staff:
         view["people"] = people_section(state)
         view["queue"] = queue_section(state)
+        view["roster"] = roster_section(state)
+        view["follow_ups"] = follow_ups_section(state)
+        view["library"] = library_section(state)
     return view
 
 
@@ -53,7 +59,7 @@ def session_section(state: SessionState) -> dict[str, Any]:
         "starts_at": state.starts_at, "ends_at": state.ends_at, "goals_at": state.goals_at,
         "join_code": state.join_code, "phase": state.phase.value, "phase_label": state.phase.label,
         "phase_opened_at": state.phase_opened_at, "vote_budget": state.vote_budget,
-        "timebox_minutes": state.timebox_minutes, "closed_at": state.closed_at,
+        "timebox_minutes": state.timebox_minutes, "closed_at": state.closed_at, "cancelled_at": state.cancelled_at,
     }
 
 
@@ -114,23 +120,20 @@ def strategies_section(state: SessionState, viewer: Actor) -> list[dict[str, Any
     for s in state.strategies.values():
         if s.hidden and viewer.role is not Role.FACILITATOR:
             continue  # off the wall; the console keeps it, marked, to show it again
+        helpful, tried = counts(state, s)  # a strategy brought from the library counts across sessions
         row: dict[str, Any] = {
             "id": s.id, "text": s.text, "topic_id": s.topic_id, "topic_title": titles.get(s.topic_id),
-            "by": author_name(state, s.author_id, s.anonymous, viewer), "helpful": len(s.helpful), "at": s.at,
+            "by": author_name(state, s.author_id, s.anonymous, viewer), "helpful": helpful, "tried": tried,
+            "at": s.at,
         }
         if viewer.role is Role.FACILITATOR:
             row["hidden"] = s.hidden
         if viewer.role is Role.PARTICIPANT:
             row["mine"] = s.author_id == viewer.id
             row["marked"] = viewer.id in s.helpful
+            row["my_tried"] = viewer.id in s.tried
         rows.append(row)
     return rows
-
-
-def goal_dict(goal: Goal) -> dict[str, Any]:
-    return {"what": goal.what, "how_much": goal.how_much, "when": goal.when, "how_often": goal.how_often,
-            "confidence": goal.confidence, "shared": goal.shared, "needs_rework": goal.confidence < REWORK_BELOW,
-            "at": goal.at}
 
 
 def shared_goals_section(state: SessionState) -> list[dict[str, Any]]:
@@ -139,13 +142,6 @@ def shared_goals_section(state: SessionState) -> list[dict[str, Any]]:
          "how_often": g.how_often}
         for pid, g in state.goals.items() if g.shared and state.participants[pid].took_part
     ]
-
-
-def numbers_dict(numbers: Numbers | None) -> dict[str, Any] | None:
-    if numbers is None:
-        return None
-    return {"bp_systolic": numbers.bp_systolic, "bp_diastolic": numbers.bp_diastolic, "weight": numbers.weight,
-            "weight_unit": numbers.weight_unit, "glucose": numbers.glucose, "at": numbers.at}
 
 
 def queue_order(state: SessionState) -> list[Encounter]:
@@ -170,6 +166,7 @@ def encounter_dict(state: SessionState, enc: Encounter) -> dict[str, Any]:
         "note": enc.note, "returns": enc.returns, "withdrawn_reason": enc.withdrawn_reason,
         "numbers": numbers_dict(participant.numbers), "flags": flags(participant.numbers),
         "in_top_topic": current is not None and top_topic(state, enc.participant_id) == current.topic_id,
+        "prior": prior_of(state, enc.participant_id),
     }
 
 
@@ -184,6 +181,7 @@ def planned_at(state: SessionState) -> float:
     moments += [at for e in state.encounters.values()
                 for at in (e.requested_at, e.queued_at, e.called_at, e.started_at, e.ended_at) if at is not None]
     moments += [g.at for g in state.goals.values()] + [v.at for v in state.evaluations.values()]
+    moments += [f.at for f in state.follow_ups.values()]
     return max(moments)
 
 
@@ -238,6 +236,7 @@ def people_section(state: SessionState) -> list[dict[str, Any]]:
             "goal": goal_dict(goal) if goal else None,
             "evaluation": None if evaluation is None else {
                 "rating": evaluation.rating, "helped": evaluation.helped, "change": evaluation.change},
+            **match_of(state, p),
         })
     return rows
 
@@ -269,6 +268,7 @@ def me_section(state: SessionState, participant_id: str) -> dict[str, Any] | Non
         "goal": goal_dict(goal) if goal else None,
         "evaluation": None if evaluation is None else {
             "rating": evaluation.rating, "helped": evaluation.helped, "change": evaluation.change},
+        "follow_up": follow_up_of(state, participant_id),  # their own only: never anyone else's
     }
 
 

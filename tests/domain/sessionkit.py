@@ -6,7 +6,7 @@ Helpers for the common moves (join, propose, vote, ...) keep the tests short.
 """
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 import pytest
@@ -15,8 +15,10 @@ from groupvisit.domain import Actor, Phase, Refused, Role, SessionState, apply, 
 from groupvisit.domain import commands as c
 from groupvisit.domain.events import (Event, ParticipantJoined, SessionScheduled, StrategyCaptured, TopicProposed,
                                       VisitRequested)
+from groupvisit.domain.history import Continuity, HeldSession, RosterEntry, continuity
 
 T0 = 1_700_000_000.0  # the session's starts_at
+MONTH = 28 * 86400.0
 
 FACILITATOR = Actor(Role.FACILITATOR, "f1", "Fran")
 PROJECTOR = Actor(Role.PROJECTOR, "", "Wall")
@@ -39,12 +41,15 @@ class Session:
     """One scheduled session, driven command by command against a fake clock."""
 
     def __init__(self, *, minutes: int = 120, vote_budget: int = 3, timebox_minutes: int = 8,
-                 goals_minutes: int = 15, wrapup_minutes: int = 5) -> None:
-        self.now = T0
+                 goals_minutes: int = 15, wrapup_minutes: int = 5, session_id: str = "s1", starts_at: float = T0,
+                 cohort: Continuity | None = None) -> None:
+        self.now = starts_at
         self.state = SessionState()
+        self.state.continuity = cohort  # as the I/O layer sets it when it loads a session of a cohort
         self.log: list[Event] = []
-        self.record([SessionScheduled("s1", "Living with diabetes", "Tuesday group", T0, T0 + minutes * 60,
-                                      "JOIN42", vote_budget, timebox_minutes, goals_minutes, wrapup_minutes)])
+        self.record([SessionScheduled(session_id, "Living with diabetes", "Tuesday group", starts_at,
+                                      starts_at + minutes * 60, "JOIN42", vote_budget, timebox_minutes,
+                                      goals_minutes, wrapup_minutes)])
 
     # --- the two primitives ---------------------------------------------------------
 
@@ -101,9 +106,35 @@ class Session:
     def set_goal(self, who: Actor, what: str = "walk", confidence: int = 8, shared: bool = False) -> None:
         self.run(c.SetGoal(what, "20 minutes", "after dinner", "5 days a week", confidence, shared), who)
 
+    def match(self, who: Actor, patient_id: str) -> None:
+        self.run(c.MatchParticipant(who.id, patient_id))
+
+    def held(self, cancelled: bool = False) -> HeldSession:
+        """This session as the cohort's history sees it."""
+        return HeldSession(self.state.session_id, self.state.starts_at, self.state.ends_at, cancelled,
+                           copy.deepcopy(self.state))
+
     def current_topic(self) -> str | None:
         item = self.state.current_item()
         return item.topic_id if item else None
+
+
+def patient(patient_id: str, display_name: str, clinic_name: str = "", agreement_signed: bool = True,
+            language: str = "en") -> RosterEntry:
+    return RosterEntry(patient_id, display_name, clinic_name or display_name, language, agreement_signed)
+
+
+# A cohort's roster: display names as the room knows them, clinic names as the chart does.
+ROSTER = [patient("pat1", "Ann", "Ann Lee"), patient("pat2", "Bob", "Robert Diaz"),
+          patient("pat3", "Cy", "Cyrus Moss", agreement_signed=False), patient("pat4", "Dee", "Deirdre Kahn")]
+
+
+def cohort_session(earlier: Sequence[Session] = (), roster: list[RosterEntry] | None = None,
+                   **options: Any) -> Session:
+    """A session of the cohort of `roster` (`ROSTER` unless given), the month after the last of `earlier`."""
+    starts_at = max((e.state.starts_at for e in earlier), default=T0 - MONTH) + MONTH
+    return Session(session_id=f"s{len(earlier) + 1}", starts_at=starts_at,
+                   cohort=continuity(ROSTER if roster is None else roster, [e.held() for e in earlier]), **options)
 
 
 def walk(value: Any, path: str = "$") -> Iterator[tuple[str, Any, Any]]:
@@ -157,6 +188,12 @@ SAMPLE_COMMANDS: dict[type[c.Command], c.Command] = {
     c.ShareGoal: c.ShareGoal(True),
     c.GiveEvaluation: c.GiveEvaluation(5),
     c.CloseSession: c.CloseSession(),
+    c.MatchParticipant: c.MatchParticipant("p1", "pat1"),
+    c.GiveFollowUp: c.GiveFollowUp("done"),
+    c.MarkTried: c.MarkTried("s1", True),
+    c.BringStrategy: c.BringStrategy("s0:s1"),
+    c.Reschedule: c.Reschedule(T0 + 86400, T0 + 86400 + 7200),
+    c.CancelSession: c.CancelSession("the room flooded"),
 }
 
 

@@ -5,7 +5,7 @@ import pytest
 from groupvisit.domain import Phase, replay
 from groupvisit.domain import commands as c
 from groupvisit.domain.events import PhaseOpened, SessionClosed, TopicEnded
-from sessionkit import SAMPLE_COMMANDS, T0, Session, actor_allowed, clinician
+from sessionkit import NEWCOMER, SAMPLE_COMMANDS, T0, Session, actor_allowed, clinician
 
 
 def test_a_scheduled_session_starts_in_check_in_with_its_settings() -> None:
@@ -131,3 +131,55 @@ def test_skipping_is_confirmed_once_not_again_at_wrap_up() -> None:
     s.open(Phase.DISCUSSION)
     s.run(c.OpenPhase("goals", confirm=True))
     s.run(c.OpenPhase("wrap_up"))
+
+
+# --- moving or cancelling a session before anyone came -------------------------------
+
+def test_reschedule_moves_the_session_and_its_check_in() -> None:
+    s = Session()
+    s.run(c.Reschedule(T0 + 86400, T0 + 86400 + 5400))
+    assert (s.state.starts_at, s.state.ends_at, s.state.phase_opened_at) == (T0 + 86400, T0 + 86400 + 5400, T0 + 86400)
+    assert s.state.phase is Phase.CHECK_IN
+    assert replay(s.log) == s.state
+
+
+@pytest.mark.parametrize("ends_at", [T0 + 86400, T0 + 86000])
+def test_reschedule_refuses_an_end_not_after_the_start(ends_at: float) -> None:
+    refused = Session().refuse(c.Reschedule(T0 + 86400, ends_at), code="invalid")
+    assert refused.reason == "the session must end after it starts"
+
+
+def test_reschedule_to_the_time_it_has_is_a_conflict() -> None:
+    Session().refuse(c.Reschedule(T0, T0 + 120 * 60), code="conflict")
+
+
+@pytest.mark.parametrize("command", [c.Reschedule(T0 + 86400, T0 + 90000), c.CancelSession("snow")])
+def test_once_someone_has_checked_in_the_session_cannot_be_moved_or_cancelled(command: c.Command) -> None:
+    s = Session()
+    s.join("Ann")
+    refused = s.refuse(command, code="already_begun")
+    assert refused.reason.startswith("1 person has already checked in")
+
+
+@pytest.mark.parametrize("command", [c.Reschedule(T0 + 86400, T0 + 90000), c.CancelSession("snow")])
+def test_a_session_past_check_in_cannot_be_moved_or_cancelled(command: c.Command) -> None:
+    s = Session()
+    s.open(Phase.AGENDA)
+    s.refuse(command, code="wrong_phase")
+
+
+def test_a_cancelled_session_is_closed_and_refuses_everything_even_join() -> None:
+    s = Session()
+    s.tick(-3 * 24 * 60)
+    s.run(c.CancelSession("  the room flooded  "))
+    assert (s.state.phase, s.state.cancelled_at, s.state.closed_at) == (Phase.CLOSED, s.now, None)
+    assert s.log[-1].to_dict() == {"type": "session_cancelled", "reason": "the room flooded", "at": s.now}
+    refused = s.refuse(c.Join("Ann"), NEWCOMER, code="cancelled")
+    assert refused.reason == "this session was cancelled"
+    for command_type, command in SAMPLE_COMMANDS.items():
+        s.refuse(command, actor_allowed(command_type), code="cancelled")
+    assert replay(s.log) == s.state
+
+
+def test_cancelling_is_refused_with_a_reason_too_long() -> None:
+    Session().refuse(c.CancelSession("x" * 201), code="too_long")

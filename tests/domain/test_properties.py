@@ -23,8 +23,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from groupvisit.domain import Actor, Phase, Refused, Role, SessionState, decide, replay
 from groupvisit.domain import commands as c
 from groupvisit.domain.events import Event, event_from_dict
+from groupvisit.domain.history import continuity
 from groupvisit.domain.views import view_for, visible_event
-from sessionkit import FACILITATOR, NEWCOMER, PROJECTOR, Session, clinician, keys_in
+from sessionkit import FACILITATOR, MONTH, NEWCOMER, PROJECTOR, ROSTER, T0, Session, clinician, cohort_session, keys_in
 
 PARTICIPANTS = [Actor(Role.PARTICIPANT, f"p{n}", name) for n, name in enumerate(("Ann", "Bob", "Cy"), start=1)]
 CLINICIANS = [clinician(n) for n in (1, 2, 3)]
@@ -35,6 +36,7 @@ clinicians = st.sampled_from(CLINICIANS)
 topic_ids = st.sampled_from([f"t{n}" for n in range(1, 7)])
 encounter_ids = st.sampled_from([f"e{n}" for n in range(1, 7)])
 participant_ids = st.sampled_from(["", "p1", "p2", "p3", "p9"])
+patient_ids = st.sampled_from(["", "pat1", "pat2", "pat3", "pat9"])
 titles = st.sampled_from(["Sleep", "sleep ", "Food", "Stress", "Feet", "", "x" * 121])
 minutes = st.sampled_from([0, 0.5, 1, 3, 8, 20])
 picks = st.integers(0, 60)
@@ -261,6 +263,13 @@ ANY_COMMAND: st.SearchStrategy[c.Command] = st.sampled_from([
     st.builds(c.ShareGoal, st.booleans()),
     st.builds(c.GiveEvaluation, st.integers(0, 6), st.just("stories"), st.just("")),
     st.builds(c.CloseSession, st.booleans()),
+    st.builds(c.MatchParticipant, participant_ids, patient_ids),
+    st.builds(c.GiveFollowUp, st.sampled_from(["done", "partly", "not_yet", "maybe"]), st.just("rain"),
+              participant_ids),
+    st.builds(c.MarkTried, st.sampled_from(["s1", "s2", "s9"]), st.booleans()),
+    st.builds(c.BringStrategy, st.sampled_from(["s1:s1", "s1:s2", "s1:s9"])),
+    st.builds(c.Reschedule, st.sampled_from([T0, T0 + MONTH]), st.sampled_from([T0 + MONTH + 7200, T0])),
+    st.builds(c.CancelSession, st.just("snow")),
 ]).flatmap(lambda strategy: strategy)  # each kind of command equally likely, not the first one most
 
 
@@ -280,11 +289,13 @@ def participant_move(s: CheckedSession, who: Actor, n: int) -> None:
     goal = c.SetGoal("walk", "20 minutes", "after dinner", "daily", n % 11, n % 3 == 0)
     plausible: dict[Phase, list[c.Command]] = {
         Phase.CHECK_IN: [c.RecordNumbers(bp_systolic=100 + n, bp_diastolic=70), c.RequestVisit(f"question {n}"),
-                         c.ProposeTopic(f"Topic {n % 7}", n % 2 == 0)],
+                         c.ProposeTopic(f"Topic {n % 7}", n % 2 == 0),
+                         c.GiveFollowUp(("done", "partly", "not_yet")[n % 3], f"rain {n}")],
         Phase.AGENDA: [c.ProposeTopic(f"Topic {n % 7}", n % 2 == 0), c.CastVote(topic_id), c.CastVote(topic_id)] + [
             c.RetractVote(pick(mine, n, topic_id))] * bool(mine),
         Phase.DISCUSSION: [c.RoomVote("move_on" if n % 2 else "keep_going")] * (3 if time_up else 0) + [
-            c.CaptureStrategy(f"Strategy {n}", n % 2 == 0), c.MarkHelpful(strategy_id)],
+            c.CaptureStrategy(f"Strategy {n}", n % 2 == 0), c.MarkHelpful(strategy_id),
+            c.MarkTried(strategy_id, n % 3 > 0)],
         Phase.GOALS: [goal, c.ShareGoal(n % 2 == 1), c.MarkHelpful(strategy_id)],
         Phase.WRAP_UP: [c.GiveEvaluation(1 + n % 5, "stories"), goal, c.ShareGoal(n % 2 == 1)],
         Phase.CLOSED: [c.CastVote(topic_id)],
@@ -308,7 +319,9 @@ def facilitator_move(s: CheckedSession, n: int) -> None:
     strategy_id = pick(list(s.state.strategies), n, "s1")
     roster: list[c.Command] = [c.MarkParticipant(("present", "left", "mistake")[n % 3], f"p{1 + n % 3}"),
                                c.RenameParticipant(f"Name {n % 5}", f"p{1 + n % 3}"),
-                               c.HideStrategy(strategy_id, n % 2 == 0), c.EditStrategy(strategy_id, f"Tip {n}!")]
+                               c.HideStrategy(strategy_id, n % 2 == 0), c.EditStrategy(strategy_id, f"Tip {n}!"),
+                               c.MatchParticipant(f"p{1 + n % 3}", ("", "pat1", "pat2", "pat3", "pat4")[n % 5]),
+                               c.BringStrategy(f"s1:s{1 + n % 2}")]
     choices = choices + roster
     s.attempt(choices[n % len(choices)], FACILITATOR)
 
@@ -354,9 +367,33 @@ def assert_counts_hold_only_people_really_there(state: SessionState) -> None:
     assert {r["id"] for r in wall["strategies"]}.isdisjoint(hidden)
 
 
+def assert_one_participant_per_patient(state: SessionState) -> None:
+    matched = [p.patient_id for p in state.participants.values() if p.patient_id]
+    assert len(matched) == len(set(matched)), matched
+
+
+def first_month() -> Session:
+    """The cohort's first session: Ann and Bob set goals; two strategies for its library."""
+    s = cohort_session()
+    ann, bob = s.join_all("Ann", "Bob")
+    s.match(ann, "pat1")
+    s.match(bob, "pat2")
+    s.capture("Walk after dinner", by=ann)
+    s.capture("Water, not soda", by=bob)
+    s.open(Phase.GOALS)
+    s.set_goal(ann)
+    s.set_goal(bob)
+    s.run(c.CloseSession())
+    return s
+
+
+FIRST_MONTH = first_month()
+
+
 def assert_projector_sees_nothing_private(s: CheckedSession) -> None:
     projector = view_for(s.state, PROJECTOR)
-    assert not {"people", "queue", "me", "numbers", "request", "note", "goal", "evaluation"} & keys_in(projector)
+    assert not {"people", "queue", "me", "numbers", "request", "note", "goal", "evaluation", "roster", "follow_ups",
+                "library", "prior", "follow_up", "suggestions"} & keys_in(projector)
 
 
 @settings(max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -364,8 +401,9 @@ def assert_projector_sees_nothing_private(s: CheckedSession) -> None:
 def test_replay_equals_live_state_and_decide_is_pure_through_a_whole_session(data: st.DataObject) -> None:
     """Each phase gets a few moves (mostly what that phase invites, sometimes any command at all),
     then the facilitator opens the next; finally the session is closed. Every command is checked
-    by `attempt`; the invariants after every move; replay through JSON and all views at the end."""
-    s = CheckedSession()
+    by `attempt`; the invariants after every move; replay through JSON and all views at the end.
+    The session is the second of a cohort, so that matching, follow-ups and the library are in play."""
+    s = CheckedSession(session_id="s2", starts_at=T0 + MONTH, cohort=continuity(ROSTER, [FIRST_MONTH.held()]))
     for name in ("Ann", "Bob", "Cy"):
         s.request_visit(s.join(name))
     for title in ("Sleep", "Food"):
@@ -386,6 +424,7 @@ def test_replay_equals_live_state_and_decide_is_pure_through_a_whole_session(dat
             assert_vote_budgets_kept(s.state)
             assert_one_active_encounter_each(s.state)
             assert_counts_hold_only_people_really_there(s.state)
+            assert_one_participant_per_patient(s.state)
         assert_projector_sees_nothing_private(s)
         s.attempt(c.CloseSession(confirm=True) if following is Phase.CLOSED else c.OpenPhase(following.value, True),
                   FACILITATOR)

@@ -16,7 +16,7 @@ from groupvisit.domain.events import (EncounterCompleted, Event, EvaluationGiven
 from groupvisit.domain.errors import Refused
 from groupvisit.domain.names import looks_alike, read_alike
 from groupvisit.domain.text import clean_text, readable
-from sessionkit import FACILITATOR, NEWCOMER, Session, clinician, only
+from sessionkit import FACILITATOR, NEWCOMER, Session, clinician, cohort_session, only
 
 # Text that shows nothing: zero-width spaces and joiners, the word joiner, a byte-order mark,
 # variation selectors, Hangul fillers, soft hyphen, and all of them mixed with white space.
@@ -28,6 +28,19 @@ BROKEN = ["my feet \ud83d", "\ud800", "\udc00 hi", "a\udbff\udfff\ud800"]
 def ready(command_type: type[c.Command]) -> tuple[Session, Actor, c.Command, Callable[[list[Event]], Event]]:
     """A session in which `command_type`'s sample command would be accepted, its sender, the command,
     and how to find, in the events it causes, the value a text field was stored as."""
+    if command_type is c.CancelSession:
+        s = Session()
+        return s, FACILITATOR, c.CancelSession("the room flooded"), lambda events: events[0]
+    if command_type is c.GiveFollowUp:
+        first = cohort_session()
+        before = first.join("Ann")
+        first.match(before, "pat1")
+        first.open(Phase.GOALS)
+        first.set_goal(before)
+        s = cohort_session([first])
+        ann = s.join("Ann")
+        s.match(ann, "pat1")
+        return s, ann, c.GiveFollowUp("partly", "the rain"), lambda events: events[0]
     s = Session()
     ann = s.join("Ann")
     if command_type is c.Join:
@@ -67,7 +80,7 @@ def ready(command_type: type[c.Command]) -> tuple[Session, Actor, c.Command, Cal
 def free_text_fields() -> list[tuple[type[c.Command], str]]:
     """Every field a person types into (strings that are not ids, phases, choices or units)."""
     not_typed = {"participant_id", "topic_id", "into_topic_id", "strategy_id", "encounter_id", "phase", "choice",
-                 "weight_unit", "status"}
+                 "weight_unit", "status", "patient_id", "library_id", "outcome"}
     return [(cls, spec.name) for cls in c.COMMAND_TYPES.values() for spec in fields(cls)
             if spec.type is str and spec.name not in not_typed]
 
@@ -82,7 +95,8 @@ def test_the_sweep_finds_every_kind_of_typed_text() -> None:
     assert {"join.display_name", "request_visit.text", "propose_topic.title", "edit_topic.title",
             "capture_strategy.text", "call_participant.room", "complete_encounter.note", "set_goal.what",
             "set_goal.how_much", "set_goal.when", "set_goal.how_often", "give_evaluation.helped",
-            "give_evaluation.change", "rename_participant.display_name", "edit_strategy.text"} == found
+            "give_evaluation.change", "rename_participant.display_name", "edit_strategy.text",
+            "give_follow_up.obstacle", "cancel_session.reason"} == found
 
 
 @pytest.mark.parametrize(("command_type", "field"), TEXT_FIELDS, ids=lambda v: getattr(v, "name", v))

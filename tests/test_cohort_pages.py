@@ -18,7 +18,6 @@ import httpx
 import pytest
 import pytest_asyncio
 from playwright.async_api import Page, expect
-from sqlmodel import Session, col, create_engine, select
 
 from conftest import SESSION_START
 from groupvisit.clock import ManualClock
@@ -54,7 +53,6 @@ class Program:
     clock: ManualClock
     store: Store
     team: dict[str, Staff]
-    db: Path
 
 
 @pytest_asyncio.fixture
@@ -67,7 +65,7 @@ async def program(tmp_path: Path) -> AsyncIterator[Program]:
     server = LiveServer(db, clock, staff_idle_minutes=240.0, time_zone=ZONE)
     await server.astart()
     try:
-        yield Program(server, clock, store, team, db)
+        yield Program(server, clock, store, team)
     finally:
         await server.astop()
         store.close()
@@ -117,16 +115,6 @@ async def a_cohort(program: Program, sessions: int = 0, **fields: str) -> str:
     if slots:
         await program.store.schedule_sessions(cohort.id, slots, staff_audit(cohort.id))
     return cohort.id
-
-
-def audit_rows(program: Program, cohort_id: str) -> list[AuditRow]:
-    """The cohort's audit rows, read from the database file as anyone with the file could."""
-    engine = create_engine(f"sqlite:///{program.db}")
-    try:
-        with Session(engine) as db:
-            return list(db.exec(select(AuditRow).where(AuditRow.cohort_id == cohort_id).order_by(col(AuditRow.id))))
-    finally:
-        engine.dispose()
 
 
 EVALUATIONS = [(5, "Hearing how others eat out", "<b>More time</b> for questions {{7*7}}"),
@@ -346,9 +334,9 @@ async def test_clinicians_read_the_cohort_but_not_its_roster_and_every_roster_re
         before = await program.store.cohort_sessions(cohort_id)
         refused = await sam.client.post(f"/cohorts/{cohort_id}/series", data={**SERIES, "csrf": form_token(page.text)})
         assert refused.status_code == 403 and await program.store.cohort_sessions(cohort_id) == before
-        assert [r for r in audit_rows(program, cohort_id) if r.actor_id == sam_id] == [], "refusals read nothing"
+        assert [r for r in await program.store.cohort_audit_log(cohort_id) if r.actor_id == sam_id] == [], "refusals read nothing"
         assert (await sam.get(f"/cohorts/{cohort_id}/over-time")).status_code == 200
-        assert [(r.action, r.role) for r in audit_rows(program, cohort_id) if r.actor_id == sam_id] == \
+        assert [(r.action, r.role) for r in await program.store.cohort_audit_log(cohort_id) if r.actor_id == sam_id] == \
             [("viewed", "clinician")], "a look at the cohort over time is audited"
     finally:
         await sam.close()
@@ -361,10 +349,10 @@ async def test_clinicians_read_the_cohort_but_not_its_roster_and_every_roster_re
     assert (no_token.status_code, other_site.status_code) == (403, 403)
     assert len(await program.store.cohort_sessions(cohort_id)) == 2
 
-    reads_before = [r for r in audit_rows(program, cohort_id) if r.action == "viewed"]
+    reads_before = [r for r in await program.store.cohort_audit_log(cohort_id) if r.action == "viewed"]
     assert (await alex.get(f"/cohorts/{cohort_id}/roster")).status_code == 200
     assert (await alex.get(f"/cohorts/{cohort_id}/roster/{rosa.id}")).status_code == 200
-    viewed = [r for r in audit_rows(program, cohort_id) if r.action == "viewed"][len(reads_before):]
+    viewed = [r for r in await program.store.cohort_audit_log(cohort_id) if r.action == "viewed"][len(reads_before):]
     alex_id = staff_id(program, "alex")
     # One row for each patient the roster showed (only Rosa), then one for her entry.
     assert [(r.actor_id, r.role, r.subject) for r in viewed] == [(alex_id, "facilitator", rosa.id)] * 2

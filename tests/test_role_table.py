@@ -350,7 +350,7 @@ def answered(response: httpx.Response, cell: Cell, walker: Walker) -> str:
 
 async def fingerprint(clinic: Clinic) -> tuple[Any, ...]:
     """What a refusal must leave as it was: the event log, the audit log and the projector link; every
-    cohort, its schedule (with each session's log) and its roster."""
+    cohort, its schedule (with each session's log), its roster and its audit log (a refused look reads nothing)."""
     rows = await clinic.store.audit_log(clinic.session_id)
     audit = [(r.id, r.role, r.actor_id, r.action, r.what, r.subject) for r in rows]
     session = await clinic.store.session(clinic.session_id)
@@ -359,7 +359,8 @@ async def fingerprint(clinic: Clinic) -> tuple[Any, ...]:
     for cohort in await clinic.store.cohorts(include_archived=True):
         schedule = [(s.id, s.starts_at, s.ends_at, s.cancelled_at, len(await clinic.store.events(s.id)))
                     for s in await clinic.store.cohort_sessions(cohort.id)]
-        program.append((cohort.model_dump(), schedule, await clinic.store.roster_entries(cohort.id)))
+        looked = [(r.id, r.action, r.what, r.subject) for r in await clinic.store.cohort_audit_log(cohort.id)]
+        program.append((cohort.model_dump(), schedule, await clinic.store.roster_entries(cohort.id), looked))
     return await clinic.store.events(clinic.session_id), audit, session.projector_key_hash, program
 
 

@@ -56,14 +56,14 @@ async def set_up_program(http: str, admin: Staff) -> str:
             "timebox_minutes": "8", "room": "Room 2B"})
         cohort_id = made.headers["location"].rstrip("/").split("/")[-1]
         page = f"/cohorts/{cohort_id}"
-        await post(client, page, f"{page}/series", {"first_date": "2027-02-09", "week": "2", "weekday": "1",
+        await post(client, page, f"{page}/series", {"first": "2027-02-09", "nth": "2", "weekday": "1",
                                                     "start": "10:00", "end": "12:00", "count": "6"})
         for clinic_name, display_name, language, mrn, birth_date in ROSTER:
             await post(client, f"{page}/roster/new", f"{page}/roster/new", {
                 "clinic_name": clinic_name, "display_name": display_name, "language": language, "mrn": mrn,
-                "birth_date": birth_date, "agreement_signed_on": "2027-01-20"})
+                "birth_date": birth_date, "agreement_signed_on": "2026-11-20"})
         schedule = (await client.get(page)).text
-        assert "Tue 09 Feb 2027, 10:00" in schedule and "Tue 13 Apr 2027, 10:00" in schedule, \
+        assert "Tue 9 Feb 2027, 10:00" in schedule and "Tue 13 Apr 2027, 10:00" in schedule, \
             "the series keeps 10:00 in the clinic's zone across the change to daylight time"
     return cohort_id
 

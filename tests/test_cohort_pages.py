@@ -293,6 +293,8 @@ async def test_an_archived_cohort_is_kept_read_only(program: Program, alex: Staf
     for form in ("series", "sessions", "archive", "edit"):
         assert f"/cohorts/{cohort_id}/{form}" not in page.text, f"an archived cohort offers {form}"
     assert "/reschedule" not in page.text
+    edit = await alex.get(f"/cohorts/{cohort_id}/edit")
+    assert 'id="read-only"' in edit.text and 'id="save-cohort"' not in edit.text
 
     before = await program.store.cohort_sessions(cohort_id), await program.store.events(first.id)
     refusals = [

@@ -80,7 +80,7 @@ def cohort_form(request: Request, member: StaffMember, cohort: CohortRow | None,
                 error: ProgramError | None = None) -> Response:
     context = {"member": member, "title": f"Edit {cohort.name}" if cohort else "New cohort", "cohort": cohort,
                "values": values, "errors": {error.field: error.message} if error else {},
-               "languages": LANGUAGES, "kinds": KINDS}
+               "languages": LANGUAGES, "kinds": KINDS, "read_only": bool(cohort and cohort.archived_at)}
     return render(request, "staff/cohort_form.html", context, 400 if error else 200)
 
 

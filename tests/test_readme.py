@@ -18,10 +18,15 @@ def shell_blocks() -> list[list[str]]:
 
 
 def programs(line: str) -> list[str]:
-    """The program each command of a line runs (after `&&`, `|` and environment assignments)."""
+    """The program each command of a line runs (after `&&`, `|` and environment assignments; in `VAR=$(...)`,
+    the one it substitutes)."""
     found = []
     for command in re.split(r"&&|\|", line):
-        words = [w for w in shlex.split(command) if not re.fullmatch(r"[A-Z_]+=\S*", w)]
+        words = shlex.split(command)
+        while re.fullmatch(r"[A-Z_]+=\S*", words[0]):
+            value = words.pop(0).split("=", 1)[1]
+            if value.startswith("$("):
+                words.insert(0, value[2:])
         found.append(words[0])
     return found
 

@@ -190,14 +190,14 @@ async def test_a_cohort_is_created_scheduled_across_daylight_saving_changed_and_
 
     # One session more, at the end of the series.
     added = await alex.send(f"/cohorts/{cohort_id}", f"/cohorts/{cohort_id}/sessions",
-                            {"day": "2027-07-13", "start": "10:00", "end": "12:00"})
+                            {"date": "2027-07-13", "start": "10:00", "end": "12:00"})
     assert added.status_code == 303, added.text
     sessions = await program.store.cohort_sessions(cohort_id)
     assert len(sessions) == 7 and local(sessions[-1].starts_at) == datetime(2027, 7, 13, 10, tzinfo=TZ)
 
     # An end before its start: refused naming the field, what was typed still in the form, nothing added.
     refused = await alex.send(f"/cohorts/{cohort_id}", f"/cohorts/{cohort_id}/sessions",
-                              {"day": "2027-08-10", "start": "12:00", "end": "10:00"})
+                              {"date": "2027-08-10", "start": "12:00", "end": "10:00"})
     assert refused.status_code == 400
     assert '<a href="#one-end">End</a>' in refused.text
     assert re.search(r'id="one-end" name="end" type="time" value="10:00"[^>]*aria-invalid="true"', refused.text)
@@ -214,7 +214,7 @@ async def test_a_cohort_is_created_scheduled_across_daylight_saving_changed_and_
     # Moving the second session and cancelling the third go through their own logs.
     second, third = sessions[1], sessions[2]
     moved = await alex.send(f"/sessions/{second.id}/reschedule", f"/sessions/{second.id}/reschedule",
-                            {"day": "2027-02-16", "start": "10:30", "end": "12:30"})
+                            {"date": "2027-02-16", "start": "10:30", "end": "12:30"})
     assert moved.status_code == 303 and moved.headers["location"].startswith(f"/cohorts/{cohort_id}")
     row = await program.store.session(second.id)
     assert row is not None and local(row.starts_at) == datetime(2027, 2, 16, 10, 30, tzinfo=TZ)
@@ -236,7 +236,7 @@ async def test_a_cohort_is_created_scheduled_across_daylight_saving_changed_and_
     await join(program.server.http, fourth.join_code, "Maria")
     before = await program.store.events(fourth.id)
     refused = await alex.send(f"/sessions/{fourth.id}/reschedule", f"/sessions/{fourth.id}/reschedule",
-                              {"day": "2027-04-20", "start": "10:00", "end": "12:00"})
+                              {"date": "2027-04-20", "start": "10:00", "end": "12:00"})
     assert refused.status_code == 409 and 'role="alert"' in refused.text
     assert 'value="2027-04-20"' in refused.text
     assert await program.store.events(fourth.id) == before
@@ -301,10 +301,10 @@ async def test_an_archived_cohort_is_kept_read_only(program: Program, alex: Staf
         await alex.send(f"/cohorts/{cohort_id}/edit", f"/cohorts/{cohort_id}/edit", {**COHORT, "name": "New"}),
         await alex.send(f"/cohorts/{cohort_id}", f"/cohorts/{cohort_id}/series", SERIES),
         await alex.send(f"/cohorts/{cohort_id}", f"/cohorts/{cohort_id}/sessions",
-                        {"day": "2027-09-14", "start": "10:00", "end": "12:00"}),
+                        {"date": "2027-09-14", "start": "10:00", "end": "12:00"}),
         await alex.send(f"/cohorts/{cohort_id}/roster/new", f"/cohorts/{cohort_id}/roster/new", ROSA),
         await alex.send(f"/sessions/{first.id}/reschedule", f"/sessions/{first.id}/reschedule",
-                        {"day": "2027-01-19", "start": "10:00", "end": "12:00"}),
+                        {"date": "2027-01-19", "start": "10:00", "end": "12:00"}),
         await alex.send(f"/sessions/{first.id}/reschedule", f"/sessions/{first.id}/cancel", {"reason": ""}),
     ]
     assert [r.status_code for r in refusals] == [400, 400, 400, 400, 409, 409]

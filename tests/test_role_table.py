@@ -284,11 +284,11 @@ class Walker:
             "/cohorts/{cohort_id}/archive": dict,
             "/cohorts/{cohort_id}/series": lambda: {"first": "2027-01-12", "nth": "2", "weekday": "1",
                                                     "start": "10:00", "end": "12:00", "count": "2"},
-            "/cohorts/{cohort_id}/sessions": lambda: {"day": "2027-08-10", "start": "10:00", "end": "12:00"},
+            "/cohorts/{cohort_id}/sessions": lambda: {"date": "2027-08-10", "start": "10:00", "end": "12:00"},
             "/cohorts/{cohort_id}/roster/new": lambda: {**PATIENT_FORM, "clinic_name": f"Walked Patient {self.joined}",
                                                         "mrn": f"W{self.joined}"},
             "/cohorts/{cohort_id}/roster/{patient_id}": lambda: {**PATIENT_FORM, "display_name": "Rosa M."},
-            "/sessions/{session_id}/reschedule": lambda: {"day": "2027-03-09", "start": f"10:{self.joined % 50:02d}",
+            "/sessions/{session_id}/reschedule": lambda: {"date": "2027-03-09", "start": f"10:{self.joined % 50:02d}",
                                                           "end": "12:30"},  # each a move
             "/sessions/{session_id}/cancel": lambda: {"reason": "Clinic closed"},
         }

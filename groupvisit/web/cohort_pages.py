@@ -167,7 +167,7 @@ def series_defaults(cohort: CohortRow, scheduled: int) -> dict[str, str]:
 
 def one_defaults(cohort: CohortRow) -> dict[str, str]:
     series = series_defaults(cohort, 0)
-    return {"day": "", "start": series["start"], "end": series["end"]}
+    return {"date": "", "start": series["start"], "end": series["end"]}
 
 
 async def cohort_page(request: Request, *, series: dict[str, str] | None = None,

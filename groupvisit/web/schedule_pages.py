@@ -11,7 +11,8 @@ from ..accounts import StaffMember
 from ..domain import Actor, Role
 from ..domain.commands import CancelSession, Command, Reschedule
 from ..domain.errors import Refused
-from ..program import clinic_time, schedule
+from ..program import clinic_time
+from ..program.schedule_form import series_from_form, session_from_form
 from ..program.schedule import ScheduleError, Slot
 from ..store import ProgramError
 from ..store.tables import CohortRow, SessionRow
@@ -22,32 +23,21 @@ from .pages import render, session_or_404, sessions_of
 from .sign_in_pages import staff_member
 
 SERIES_FIELDS = ("first", "nth", "weekday", "start", "end", "count")
-ONE_FIELDS = ("day", "start", "end")
-RESCHEDULE_FIELDS = ("day", "start", "end")
+ONE_FIELDS = ("date", "start", "end")
+RESCHEDULE_FIELDS = ("date", "start", "end")
 REASON_LIMIT = 200
 
 
-def whole_number(values: dict[str, str], name: str) -> int:
-    try:
-        return int(values[name].strip())
-    except ValueError:
-        raise ScheduleError(f"Enter a whole number, not {values[name]!r}.", name) from None
+def series_slots(values: dict[str, str], cohort: CohortRow, zone: str) -> list[Slot]:
+    """The series the form describes ("which week" holds the weekly pattern too), read as the command line's is."""
+    pattern = "weekly" if values["nth"] == "weekly" else "monthly"
+    return series_from_form({**values, "pattern": pattern}, session_minutes=cohort.session_minutes,
+                            planned_sessions=cohort.planned_sessions, zone=zone)
 
 
-def series_slots(values: dict[str, str], zone: str) -> list[Slot]:
-    """The series the form describes; `ScheduleError` naming the form's field otherwise."""
-    first = clinic_time.parse_date(values["first"], "first")
-    weekday, count = whole_number(values, "weekday"), whole_number(values, "count")
-    start, end = clinic_time.parse_time(values["start"], "start"), clinic_time.parse_time(values["end"], "end")
-    if values["nth"] == "weekly":
-        return schedule.weekly(first, weekday, count, 1, start, end, zone)
-    return schedule.monthly(first, weekday, whole_number(values, "nth"), count, start, end, zone)
-
-
-def one_slot(values: dict[str, str], zone: str) -> Slot:
-    day = clinic_time.parse_date(values["day"], "day")
-    start, end = clinic_time.parse_time(values["start"], "start"), clinic_time.parse_time(values["end"], "end")
-    return schedule.one(day, start, end, zone)
+def one_slot(values: dict[str, str], minutes: int, zone: str) -> Slot:
+    """The one session the form describes; a blank end is `minutes` after its start."""
+    return session_from_form(values, session_minutes=minutes, zone=zone)
 
 
 async def series_submit(request: Request) -> Response:
@@ -55,7 +45,7 @@ async def series_submit(request: Request) -> Response:
     cohort = await cohort_or_404(request)
     values = typed(await csrf.checked_form(request), SERIES_FIELDS)
     try:
-        slots = series_slots(values, zone_of(request))
+        slots = series_slots(values, cohort, zone_of(request))
         await sessions_of(request).store.schedule_sessions(cohort.id, slots, program_audit_row(
             request, member, cohort.id, "changed", f"scheduled a series of {len(slots)} sessions"))
     except (ScheduleError, ProgramError) as error:
@@ -68,7 +58,7 @@ async def one_session_submit(request: Request) -> Response:
     cohort = await cohort_or_404(request)
     values = typed(await csrf.checked_form(request), ONE_FIELDS)
     try:
-        slot = one_slot(values, zone_of(request))
+        slot = one_slot(values, cohort.session_minutes, zone_of(request))
         await sessions_of(request).store.schedule_sessions(cohort.id, [slot], program_audit_row(
             request, member, cohort.id, "changed", "added a session"))
     except (ScheduleError, ProgramError) as error:
@@ -84,7 +74,7 @@ async def cohort_of(request: Request, session: SessionRow) -> CohortRow | None:
 
 def session_values(request: Request, session: SessionRow) -> dict[str, str]:
     starts, ends = (clinic_time.local(at, zone_of(request)) for at in (session.starts_at, session.ends_at))
-    return {"day": starts.date().isoformat(), "start": starts.strftime("%H:%M"), "end": ends.strftime("%H:%M"),
+    return {"date": starts.date().isoformat(), "start": starts.strftime("%H:%M"), "end": ends.strftime("%H:%M"),
             "reason": ""}
 
 
@@ -127,7 +117,7 @@ async def reschedule_submit(request: Request) -> Response:
     session = await session_or_404(request)
     values = {**typed(await csrf.checked_form(request), RESCHEDULE_FIELDS), "reason": ""}
     try:
-        slot = one_slot(values, zone_of(request))
+        slot = one_slot(values, round((session.ends_at - session.starts_at) / 60), zone_of(request))
     except ScheduleError as error:
         return await session_page(request, member, session, values, {error.field: error.message}, 400)
     return await change_session(request, member, session, Reschedule(slot.starts_at, slot.ends_at), values,

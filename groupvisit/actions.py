@@ -10,9 +10,9 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from .clock import Clock
-from .continuity import carried_into
+from .continuity import Carried, read_carried
 from .domain import Actor, Role, SessionState, apply, decide
-from .domain.commands import Command
+from .domain.commands import BringStrategy, Command, GiveFollowUp, MatchParticipant
 from .domain.errors import Refused
 from .domain.events import Event, ParticipantJoined
 from .hub import Hub, Notice
@@ -20,6 +20,8 @@ from .store import CommandKey, DuplicateCommand, NewDevice, SeqConflict, Store, 
 from .store.tables import AuditRow
 
 RECENT_LIMIT = 2000
+# Commands whose rules read what the cohort carries in: it is checked for changes before they are decided.
+READS_CONTINUITY = (MatchParticipant, GiveFollowUp, BringStrategy)
 CONFLICT_RETRIES = 10
 
 
@@ -31,6 +33,7 @@ class LiveSession:
     # Participant screens open in this process, by participant, and the staff screens to tell when that changes.
     screens: Counter[str] = field(default_factory=Counter)
     presence_watchers: set[asyncio.Event] = field(default_factory=set)
+    carried: Carried = field(default_factory=lambda: Carried(None))  # `state.continuity`, with when it was read
 
     def connected(self) -> list[str]:
         """The participants with a screen open now, in check-in order."""
@@ -104,25 +107,27 @@ class Sessions:
         self.store, self.hub, self.clock = store, hub, clock
         self.live: dict[str, LiveSession] = {}
 
-    async def get(self, session_id: str) -> LiveSession:
+    async def get(self, session_id: str, fresh: bool = False) -> LiveSession:
+        """The live session; with `fresh`, what its cohort carries in is checked for changes first (a
+        screen opening, a command that reads it): an earlier session held or the roster changed since."""
         live = self.live.get(session_id)
         if live is None:
             stored = await self.store.events(session_id)
             if not stored:
                 raise UnknownSession(session_id)
-            continuity = await carried_into(self.store, session_id)
+            carried = await read_carried(self.store, session_id)
             live = self.live.setdefault(session_id, LiveSession())
             if live.state.seq == 0:
                 live.fold(stored)
-                live.state.continuity = continuity
+                live.carried, live.state.continuity = carried, carried.continuity
+        elif fresh:
+            await self.refresh_continuity(live)
         return live
 
-    async def roster_changed(self, session_id: str) -> None:
-        """Read the roster and the earlier sessions again for a session served here (a patient was just
-        enrolled from its console): its rules and screens then know them."""
-        live = self.live.get(session_id)
-        if live is not None:
-            live.state.continuity = await carried_into(self.store, session_id)
+    async def refresh_continuity(self, live: LiveSession) -> None:
+        carried = await read_carried(self.store, live.state.session_id, live.carried)
+        if carried is not live.carried:
+            live.carried, live.state.continuity = carried, carried.continuity
 
     async def catch_up(self, live: LiveSession, seq: int | None = None) -> None:
         """Fold events another process appended (up to at least `seq`, when known)."""
@@ -139,7 +144,7 @@ class Sessions:
         sender's command with the same id is a command of its own.
         """
         key = None if command_id is None else CommandKey(sender, command_id)
-        live = await self.get(session_id)
+        live = await self.get(session_id, fresh=isinstance(command, READS_CONTINUITY))
         async with live.lock:
             if key is not None:
                 earlier = await self.store.command_seq(session_id, key)

@@ -21,7 +21,7 @@ from .hub import Hub, hub_for
 from .settings import Settings
 from .store import Limit, Store
 from .accounts import SignIns
-from .web import back_in, enrol_page, export, pages, sign_in_pages
+from .web import back_in, cohort_pages, enrol_page, export, pages, roster_pages, schedule_pages, sign_in_pages
 from .web.sign_in_pages import SignInLimits
 from .web.guard import Guard
 from .web.headers import SecurityHeaders
@@ -50,6 +50,24 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/logout", sign_in_pages.logout, methods=["POST"]),
         Route("/staff", sign_in_pages.staff_home, methods=["GET"]),
         Route("/sessions/{session_id}/display-link", sign_in_pages.display_link, methods=["POST"]),
+        Route("/cohorts", cohort_pages.cohorts_page, methods=["GET"]),
+        Route("/cohorts/new", cohort_pages.new_cohort_page, methods=["GET"]),  # before /cohorts/{cohort_id}
+        Route("/cohorts/new", cohort_pages.new_cohort_submit, methods=["POST"]),
+        Route("/cohorts/{cohort_id}", cohort_pages.cohort_view, methods=["GET"]),
+        Route("/cohorts/{cohort_id}/edit", cohort_pages.edit_cohort_page, methods=["GET"]),
+        Route("/cohorts/{cohort_id}/edit", cohort_pages.edit_cohort_submit, methods=["POST"]),
+        Route("/cohorts/{cohort_id}/archive", cohort_pages.archive_cohort, methods=["POST"]),
+        Route("/cohorts/{cohort_id}/series", schedule_pages.series_submit, methods=["POST"]),
+        Route("/cohorts/{cohort_id}/sessions", schedule_pages.one_session_submit, methods=["POST"]),
+        Route("/cohorts/{cohort_id}/over-time", cohort_pages.over_time_page, methods=["GET"]),
+        Route("/cohorts/{cohort_id}/roster", roster_pages.roster_page, methods=["GET"]),
+        Route("/cohorts/{cohort_id}/roster/new", roster_pages.new_patient_page, methods=["GET"]),  # before {patient_id}
+        Route("/cohorts/{cohort_id}/roster/new", roster_pages.new_patient_submit, methods=["POST"]),
+        Route("/cohorts/{cohort_id}/roster/{patient_id}", roster_pages.patient_page, methods=["GET"]),
+        Route("/cohorts/{cohort_id}/roster/{patient_id}", roster_pages.patient_submit, methods=["POST"]),
+        Route("/sessions/{session_id}/reschedule", schedule_pages.reschedule_page, methods=["GET"]),
+        Route("/sessions/{session_id}/reschedule", schedule_pages.reschedule_submit, methods=["POST"]),
+        Route("/sessions/{session_id}/cancel", schedule_pages.cancel_submit, methods=["POST"]),
         Route("/sessions/{session_id}/back-in", back_in.issue, methods=["POST"]),
         Route("/sessions/{session_id}/summary.csv", export.chart_summary_csv, methods=["GET"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_form, methods=["GET"]),
@@ -66,7 +84,7 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
     ]
 
 
-STAFF_PATHS = ("/staff", "/login", "/logout", "/sessions/", "/console/", "/queue/", "/projector/")
+STAFF_PATHS = ("/staff", "/cohorts", "/login", "/logout", "/sessions/", "/console/", "/queue/", "/projector/")
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

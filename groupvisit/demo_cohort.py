@@ -16,7 +16,7 @@ ROSTER = (
     ("Samuel Okoro", "Samuel O.", "en", "100333", "1957-06-17", "2026-09-15"),
 )
 
-WALKING = ("Walk after dinner", "20 minutes", "after dinner", "5 days a week")
+WALKING = ("Caminar después de cenar", "20 minutos", "después de cenar", "5 días a la semana")
 
 
 def first_session(ids: list[str], names: list[str]) -> list[Visit]:

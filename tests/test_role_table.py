@@ -21,13 +21,14 @@ import websockets
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from conftest import Clinic
+from conftest import SESSION_START, Clinic
 from groupvisit.app import routes
 from groupvisit.domain.commands import COMMAND_TYPES
 from groupvisit.domain.events import ParticipantJoined
 from groupvisit.domain.roles import STAFF
-from groupvisit.store import CohortFields
-from groupvisit.store.tables import AuditRow
+from groupvisit.program.schedule import Slot
+from groupvisit.store.program import CohortFields, PatientFields
+from groupvisit.store.tables import AuditRow, CohortRow
 from support.accounts import PASSWORD, signed_in_team
 from support.clients import form_token, join
 from support.process import RecordingSocket
@@ -170,6 +171,48 @@ def test_public_and_static_rows_are_allowed_for_everyone() -> None:
 
 # --- the walk: one server, every cell -----------------------------------------------------
 
+COHORT_FORM = {"name": "Diabetes series", "condition": "Type 2 diabetes", "languages": "en", "kind": "series",
+               "planned_sessions": "6", "session_minutes": "120", "vote_budget": "3", "timebox_minutes": "8",
+               "room": "Community room"}
+PATIENT_FORM = {"clinic_name": "Rosa Martinez", "display_name": "Rosa", "language": "es", "mrn": "",
+                "birth_date": "", "agreement_signed_on": "2026-09-01"}
+SCHEDULE_ROWS = {"GET /sessions/{session_id}/reschedule", "POST /sessions/{session_id}/reschedule",
+                 "POST /sessions/{session_id}/cancel"}
+
+
+@dataclass(frozen=True)
+class Program:
+    """The program's rows walk a cohort with one patient and one session nobody has checked in to."""
+
+    cohort_id: str
+    patient_id: str
+    session_id: str
+
+
+def walker_audit(cohort_id: str, what: str) -> AuditRow:
+    return AuditRow(cohort_id=cohort_id, at=0.0, role="admin", actor_id="walker", actor_name="Walker", device="",
+                    action="changed", what=what)
+
+
+async def new_cohort(clinic: Clinic, name: str) -> CohortRow:
+    fields = CohortFields.from_form({**COHORT_FORM, "name": name})
+    return await clinic.store.create_cohort(fields, clinic.clock.now(), walker_audit("", "created the cohort"))
+
+
+async def scheduled_session(clinic: Clinic, cohort_id: str) -> str:
+    day = SESSION_START + 40 * 86400
+    [session] = await clinic.store.schedule_sessions(cohort_id, [Slot(day, day + 7200)],
+                                                     walker_audit(cohort_id, "added a session"))
+    return session.id
+
+
+async def program_of(clinic: Clinic) -> Program:
+    cohort = await new_cohort(clinic, "Diabetes series")
+    patient = await clinic.store.enrol(cohort.id, PatientFields.from_form(PATIENT_FORM), clinic.clock.now(),
+                                       walker_audit(cohort.id, "enrolled a patient"))
+    return Program(cohort.id, patient.id, await scheduled_session(clinic, cohort.id))
+
+
 class Walker:
     """The credentials of every role on one clinic's server, and a request made as each."""
 
@@ -186,11 +229,32 @@ class Walker:
         self.walk_in = ""  # a check-in of that session who is not on the roster
         self.static_files = {name: first_file(route) for name, route in code_routes().items()
                              if isinstance(route, Mount)}
+        self.row = ""  # the row being walked
+        self.program: Program | None = None  # a cohort with a roster and a schedule, for the program's rows
+        self.archivable = ""  # a cohort of its own for each archive request
+        self.cancellable = ""  # a session of its own for each cancel request
+
+    async def renew(self, row: str) -> None:
+        """Before each request of `row`: what that request may use up (an archived cohort, a cancelled session)."""
+        self.row = row
+        assert self.program is not None
+        if row == "POST /cohorts/{cohort_id}/archive":
+            self.archivable = (await new_cohort(self.clinic, "Archivable")).id
+        elif row == "POST /sessions/{session_id}/cancel":
+            self.cancellable = await scheduled_session(self.clinic, self.program.cohort_id)
 
     def fill(self, path: str, row: str = "") -> str:
-        session_id = self.cohort_session if "/enrol/" in row else self.clinic.session_id
+        row = row or self.row
+        session_id = self.clinic.session_id
+        if "/enrol/" in row:
+            session_id = self.cohort_session
+        elif self.program is not None and row in SCHEDULE_ROWS:  # the clinic's session has people checked in
+            session_id = self.cancellable if row.endswith("/cancel") else self.program.session_id
         filled = path.replace("{session_id}", session_id).replace("{code}", self.clinic.join_code)
         filled = filled.replace("{participant_id}", self.walk_in)
+        if self.program is not None:
+            cohort_id = self.archivable if row.endswith("/archive") else self.program.cohort_id
+            filled = filled.replace("{cohort_id}", cohort_id).replace("{patient_id}", self.program.patient_id)
         return filled.replace("{file}", self.static_files[row]) if "{file}" in filled else filled
 
     async def fresh(self) -> dict[str, str | None]:
@@ -215,6 +279,18 @@ class Walker:
             "/sessions/{session_id}/enrol/{participant_id}": lambda: {
                 "clinic_name": "Wendy Ortiz", "display_name": "Wendy", "language": "en", "mrn": "", "birth_date": "",
                 "agreement_signed_on": ""},
+            "/cohorts/new": lambda: {**COHORT_FORM, "name": f"Walked cohort {self.joined}"},
+            "/cohorts/{cohort_id}/edit": lambda: {**COHORT_FORM, "name": "Diabetes series (walked)"},
+            "/cohorts/{cohort_id}/archive": dict,
+            "/cohorts/{cohort_id}/series": lambda: {"first": "2027-01-12", "nth": "2", "weekday": "1",
+                                                    "start": "10:00", "end": "12:00", "count": "2"},
+            "/cohorts/{cohort_id}/sessions": lambda: {"day": "2027-08-10", "start": "10:00", "end": "12:00"},
+            "/cohorts/{cohort_id}/roster/new": lambda: {**PATIENT_FORM, "clinic_name": f"Walked Patient {self.joined}",
+                                                        "mrn": f"W{self.joined}"},
+            "/cohorts/{cohort_id}/roster/{patient_id}": lambda: {**PATIENT_FORM, "display_name": "Rosa M."},
+            "/sessions/{session_id}/reschedule": lambda: {"day": "2027-03-09", "start": f"10:{self.joined % 50:02d}",
+                                                          "end": "12:30"},  # each a move
+            "/sessions/{session_id}/cancel": lambda: {"reason": "Clinic closed"},
         }
         assert path in forms, f"the walk has no valid form for POST {path}: add one"
         return {**forms[path](), "csrf": self.csrf}
@@ -294,12 +370,19 @@ def answered(response: httpx.Response, cell: Cell, walker: Walker, row: str) -> 
 
 
 async def fingerprint(clinic: Clinic) -> tuple[Any, ...]:
-    """What a refusal must leave as it was: the event log, the audit log and the projector link."""
+    """What a refusal must leave as it was: the event log, the audit log and the projector link; every
+    cohort, its schedule (with each session's log), its roster and its audit log (a refused look reads nothing)."""
     rows = await clinic.store.audit_log(clinic.session_id)
     audit = [(r.id, r.role, r.actor_id, r.action, r.what, r.subject) for r in rows]
     session = await clinic.store.session(clinic.session_id)
     assert session is not None
-    return await clinic.store.events(clinic.session_id), audit, session.projector_key_hash
+    program = []
+    for cohort in await clinic.store.cohorts(include_archived=True):
+        schedule = [(s.id, s.starts_at, s.ends_at, s.cancelled_at, len(await clinic.store.events(s.id)))
+                    for s in await clinic.store.cohort_sessions(cohort.id)]
+        looked = [(r.id, r.action, r.what, r.subject) for r in await clinic.store.cohort_audit_log(cohort.id)]
+        program.append((cohort.model_dump(), schedule, await clinic.store.roster_entries(cohort.id), looked))
+    return await clinic.store.events(clinic.session_id), audit, session.projector_key_hash, program
 
 
 @pytest.mark.asyncio
@@ -309,6 +392,7 @@ async def test_every_route_answers_every_role_as_the_table_says(clinic: Clinic) 
         csrf = form_token((await http.get("/login")).text)
         http.cookies.clear()
         walker = Walker(clinic, http, participant, csrf)
+        walker.program = await program_of(clinic)
         await join(clinic.server.http, clinic.join_code, "Walk-in Wendy")
         walker.back_in_participant = last_joined(await clinic.store.events(clinic.session_id))
         walker.cohort_session, walker.walk_in = await walk_in_of_a_cohort(clinic)
@@ -317,6 +401,7 @@ async def test_every_route_answers_every_role_as_the_table_says(clinic: Clinic) 
             method, path = name.split(" ", 1)
             cookies = await walker.fresh() if name in ("POST /logout", "POST /p/{session_id}/done") else walker.cookies
             for role, cell in row.cells.items():
+                await walker.renew(name)
                 if name == "POST /join/back":  # each code works once (and a new one replaces the last)
                     walker.back_codes.append(await back_in_code(clinic, walker.back_in_participant))
                 before = await fingerprint(clinic)
@@ -343,7 +428,8 @@ VALUES: dict[str, Any] = {
     "topic_id": "t1", "into_topic_id": "t2", "choice": "keep_going", "strategy_id": "s1", "encounter_id": "e1",
     "room": "Room 2", "note": "Feet checked", "bp_systolic": 128, "bp_diastolic": 82, "what": "Walk",
     "how_much": "20 minutes", "when": "after dinner", "how_often": "5 days a week", "confidence": 8, "shared": True,
-    "rating": 4, "status": "left",
+    "rating": 4, "status": "left", "patient_id": "", "outcome": "done", "starts_at": SESSION_START + 86400,
+    "ends_at": SESSION_START + 86400 + 7200, "library_id": "earlier-session:s1",
 }
 
 
@@ -353,7 +439,7 @@ def plausible(name: str, role: str, participant_id: str) -> dict[str, Any]:
     args: dict[str, Any] = {}
     for spec in fields(COMMAND_TYPES[name]):
         if spec.name == "participant_id":
-            if role in {r.value for r in STAFF}:
+            if role in {r.value for r in STAFF} or spec.default is MISSING:  # a command only staff send
                 args[spec.name] = participant_id
         elif spec.name in VALUES:
             args[spec.name] = VALUES[spec.name]

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TypeVar
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -413,6 +414,20 @@ class Program(Database):
             return [RosterEntry(patient_id=row.id, display_name=row.display_name, clinic_name=row.clinic_name,
                                 language=row.language, agreement_signed=row.agreement_signed_on is not None)
                     for row in rows]
+
+        return await self.run(work)
+
+    async def cohort_version(self, cohort_id: str, session_id: str) -> tuple[int, int, int]:
+        """What changes whenever what the cohort carries into `session_id` may have: an event in another of
+        its sessions (held, rescheduled, cancelled), a session added, or a roster or schedule change (each is
+        audited). Two small counts, so a live session can tell cheaply whether to read its continuity again."""
+
+        def work(db: Session) -> tuple[int, int, int]:
+            others = db.exec(select(func.count(), func.coalesce(func.sum(SessionRow.last_seq), 0)).where(
+                SessionRow.cohort_id == cohort_id, col(SessionRow.id) != session_id)).one()
+            changes = db.exec(select(func.count()).select_from(AuditRow).where(
+                AuditRow.cohort_id == cohort_id, AuditRow.action == "changed")).one()
+            return int(others[0]), int(others[1]), int(changes)
 
         return await self.run(work)
 

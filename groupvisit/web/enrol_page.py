@@ -68,7 +68,6 @@ async def enrol_submit(request: Request) -> Response:
         patient = await sessions.store.enrol(cohort_id, PatientFields.from_form(values), now, audit)
     except ProgramError as problem:
         return page(request, session, member, person, values, problem, 400)
-    await sessions.roster_changed(session.id)  # the live session's rules must know the new patient to match them
     actor = Actor(Role.FACILITATOR, member.id, member.name)
     try:
         await sessions.execute(session.id, MatchParticipant(participant_id=person.id, patient_id=patient.id), actor,

@@ -2,7 +2,6 @@
 
 import logging
 import math
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..accounts import AccountRole, SignInRefused, SignIns, StaffMember
 from ..actions import Sessions
+from ..program import clinic_time
 from ..store import HeldBack, Limit
 from ..store.tables import AuditRow
 from . import csrf
@@ -127,17 +127,24 @@ def staff_audit_row(request: Request, member: StaffMember, session_id: str, acti
                     what=what, subject=subject)
 
 
-def when(at: float) -> str:
-    return time.strftime("%a %d %b %Y, %H:%M", time.localtime(at))
-
-
 async def staff_home(request: Request) -> Response:
-    """Every session, newest first, with the screens this staff member may open."""
+    """Today's and upcoming sessions first (soonest first), then the past ones (latest first), each with its
+    cohort and the screens this staff member may open; times in the clinic's zone."""
     member = await staff_member(request)
-    sessions = await sessions_of(request).store.sessions()
-    rows = [{"session": s, "starts": when(s.starts_at), "ends": time.strftime("%H:%M", time.localtime(s.ends_at))}
-            for s in reversed(sessions)]
-    return render(request, "staff/home.html", {"member": member, "rows": rows, "title": "Sessions"})
+    sessions = sessions_of(request)
+    zone: str = request.state.settings.time_zone
+    today = clinic_time.day_of(sessions.clock.now(), zone)
+    rows: dict[str, list[dict[str, Any]]] = {"coming": [], "past": []}
+    for session in await sessions.store.sessions():
+        day = clinic_time.day_of(session.starts_at, zone)
+        rows["coming" if day >= today else "past"].append({
+            "session": session, "today": day == today, "cancelled": session.cancelled_at is not None,
+            "starts": clinic_time.show(session.starts_at, zone),
+            "ends": clinic_time.local(session.ends_at, zone).strftime("%H:%M")})
+    rows["coming"].sort(key=lambda row: row["session"].starts_at)
+    rows["past"].sort(key=lambda row: -row["session"].starts_at)
+    return render(request, "staff/home.html", {"member": member, "coming": rows["coming"], "past": rows["past"],
+                                               "title": "Sessions"})
 
 
 async def display_link(request: Request) -> Response:

@@ -111,6 +111,7 @@ class LiveScreen:
             self.sent_seq = seq
 
     async def start(self, since: int | None) -> None:
+        await self.sessions.refresh_continuity(self.live)  # an earlier session held, the roster changed
         await self.sessions.catch_up(self.live)
         await self.record_view()
         if since is None or since > self.live.state.seq:

@@ -22,7 +22,7 @@ const { channel } = start({
   },
   tick(view) {
     discussion.tick(view);
-    visits.tick();
+    visits.tick(view);
   },
 });
 for (const part of PARTS) part.wire(channel);

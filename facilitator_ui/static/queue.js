@@ -4,6 +4,7 @@ import { clockTime } from "/static/common/live.js";
 import { el, setText, show, syncList } from "/static/common/patch.js";
 import { fillPrior, makePrior } from "./prior.js";
 import { duration, numbersText, run, setDisabled, start } from "./staff.js";
+import { fillUndo, makeUndo } from "./undo.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -13,7 +14,9 @@ const me = config.viewer.id;
 // ---- The clinician's room: asked once (at the first call, or in the header), remembered per clinician on
 // this device, so that every call says where to go.
 const ROOM_KEY = "groupvisit-room-" + me;
-const REASONS = { left: "left the session", mistake: "checked in by mistake" };
+const REASONS = {
+  left: "left the session", mistake: "checked in by mistake", not_needed: "said they don't need it today",
+};
 let room = "";
 try {
   room = (window.localStorage.getItem(ROOM_KEY) || "").trim();
@@ -118,6 +121,7 @@ function renderMine(mine, goals) {
       : "In progress since " + clockTime(e.started_at) + " — " + duration(nowSeconds() - e.started_at));
     show(card.querySelector(".called-actions"), called);
     show(card.querySelector(".complete-form"), !called);
+    fillUndo(card.querySelector(".undo-box"), e, nowSeconds());
   });
 }
 
@@ -127,6 +131,7 @@ function makeMineCard(e) {
   const notHere = el("button", { type: "button", "data-testid": "not-here" }, "Not here: back in the queue");
   const noteId = "note-" + e.encounter_id;
   const note = el("textarea", { id: noteId, class: "note", rows: "3", maxlength: "1000" });
+  note.value = e.note; // back in progress after an undone Complete: its note, to edit and send again
   const complete = el("button", { type: "submit", class: "primary", "data-testid": "complete-encounter" }, "Complete");
   const form = el("form", { class: "complete-form" },
     el("label", { for: noteId }, "Short note (optional)"), note, complete);
@@ -149,7 +154,8 @@ function makeMineCard(e) {
     ...about,
     el("div", { class: "button-row called-actions" }, start, notHere),
     form,
-    alertNode);
+    alertNode,
+    makeUndo(e, send));
 }
 
 // ---- Waiting -----------------------------------------------------------------------
@@ -174,6 +180,7 @@ function renderWaiting(waiting, goals, busyWith, closed) {
     setDisabled(call, Boolean(busyWith));
     call.setAttribute("aria-label", "Call " + e.name);
     card.querySelector("[data-testid=skip]").setAttribute("aria-label", "Skip " + e.name + " for now");
+    fillUndo(card.querySelector(".undo-box"), e, nowSeconds());
   });
 }
 
@@ -217,7 +224,8 @@ function makeWaitingCard(e) {
     ...about,
     asking,
     el("div", { class: "button-row" }, call, skip),
-    alertNode);
+    alertNode,
+    makeUndo(e, send));
 }
 
 // ---- Others and completed ----------------------------------------------------------
@@ -239,7 +247,8 @@ function renderCompleted(completed) {
   setText($("completed-count"), completed.length);
   show($("completed-empty"), completed.length === 0);
   syncList($("completed-list"), latest, (e) => e.encounter_id,
-    () => el("li", {}, el("h3", { class: "who" }), el("p", { class: "times" }), el("p", { class: "note-text" })),
+    (e) => el("li", {}, el("h3", { class: "who" }), el("p", { class: "times" }), el("p", { class: "note-text" }),
+      makeUndo(e, send)),
     (row, e) => {
       row.dataset.encounterId = e.encounter_id;
       setText(row.querySelector(".who"), e.name);
@@ -247,6 +256,7 @@ function renderCompleted(completed) {
       setText(row.querySelector(".times"), clockTime(e.started_at) + "–" + clockTime(e.ended_at) + " · " +
         duration(e.ended_at - e.started_at) + " · with " + by);
       setText(row.querySelector(".note-text"), e.note ? "Note: " + e.note : "No note");
+      fillUndo(row.querySelector(".undo-box"), e, nowSeconds());
     });
 }
 

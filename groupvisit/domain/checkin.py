@@ -1,10 +1,11 @@
-"""Check-in: joining the session, self-recorded numbers and asking for a one-on-one."""
+"""Check-in: joining the session, self-recorded numbers and asking for a one-on-one (changing the request,
+or withdrawing it: "I don't need it today", while still waiting to be called)."""
 
 from typing import Any
 
-from .commands import Join, RecordNumbers, RequestVisit
+from .commands import Join, RecordNumbers, RequestVisit, WithdrawRequest
 from .errors import Refused, require
-from .events import Event, NumbersRecorded, ParticipantJoined, VisitRequested
+from .events import EncounterWithdrawn, Event, NumbersRecorded, ParticipantJoined, VisitRequested
 from .identity import subject_of
 from .names import look_alike_of
 from .roles import Actor, Role
@@ -62,6 +63,16 @@ def request_visit(state: SessionState, cmd: RequestVisit, actor: Actor, now: flo
         return [VisitRequested(f"e{len(state.encounters) + 1}", pid, text, now)]
     require(current.status == "waiting", "your one-on-one has already begun", "conflict")
     return [VisitRequested(current.id, pid, text, now)]
+
+
+def withdraw_request(state: SessionState, cmd: WithdrawRequest, actor: Actor, now: float) -> list[Event]:
+    pid = subject_of(state, actor, cmd.participant_id)
+    current = state.open_encounter(pid)
+    if current is None:
+        raise Refused("there is no request for a one-on-one to withdraw", "not_found")
+    require(current.status == "waiting", f"{current.clinician_name} has already called you: tell them instead",
+            "already_called")
+    return [EncounterWithdrawn(current.id, pid, "not_needed", now)]
 
 
 def numbers_dict(numbers: Numbers | None) -> dict[str, Any] | None:

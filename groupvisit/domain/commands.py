@@ -140,6 +140,16 @@ class RequestVisit(Command):
 
 
 @dataclass(frozen=True)
+class WithdrawRequest(Command):
+    """"I don't need it today": the participant takes their waiting request out of the queue (staff name the
+    `participant_id` of someone without a device)."""
+
+    name = "withdraw_request"
+    roles = PEOPLE
+    participant_id: str = ""
+
+
+@dataclass(frozen=True)
 class ProposeTopic(Command):
     name = "propose_topic"
     roles = frozenset({Role.PARTICIPANT, Role.FACILITATOR})
@@ -320,6 +330,16 @@ class SkipEncounter(Command):
 
 
 @dataclass(frozen=True)
+class UndoEncounter(Command):
+    """Undo the latest call, start, complete, not-here or skip on `encounter_id`: only whoever did it, and only
+    for a short while after (`undo.UNDO_SECONDS`)."""
+
+    name = "undo_encounter"
+    roles = STAFF
+    encounter_id: str
+
+
+@dataclass(frozen=True)
 class SetGoal(Command):
     """One action plan: what, how much, when, how often, and confidence 0-10; the facilitator names the
     `participant_id` of someone without a device."""
@@ -371,6 +391,6 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         HideTopic, MergeTopics, CastVote, RetractVote, NextTopic, ExtendTopic, RoomVote,
         CaptureStrategy, EditStrategy, HideStrategy, MarkHelpful, CallParticipant, StartEncounter, CompleteEncounter,
         NotHere, SkipEncounter, SetGoal, ShareGoal, GiveEvaluation, CloseSession, MatchParticipant, GiveFollowUp,
-        MarkTried, BringStrategy, Reschedule, CancelSession,
+        MarkTried, BringStrategy, Reschedule, CancelSession, UndoEncounter, WithdrawRequest,
     )
 }

@@ -78,22 +78,34 @@ def skip_encounter(state: SessionState, cmd: SkipEncounter, actor: Actor, now: f
 
 def apply_called(state: SessionState, e: ParticipantCalled) -> None:
     enc = state.encounters[e.encounter_id]
+    enc.remember("call", e.clinician_id, e.at)
     enc.status, enc.clinician_id, enc.clinician_name = "called", e.clinician_id, e.clinician_name
     enc.room, enc.called_at = e.room, e.at
 
 
 def apply_started(state: SessionState, e: EncounterStarted) -> None:
     enc = state.encounters[e.encounter_id]
+    enc.remember("start", e.clinician_id, e.at)
     enc.status, enc.started_at = "in_progress", e.at
 
 
 def apply_completed(state: SessionState, e: EncounterCompleted) -> None:
     enc = state.encounters[e.encounter_id]
+    enc.remember("complete", e.clinician_id, e.at)
     enc.status, enc.ended_at, enc.note = "completed", e.at, e.note
+
+
+# What each return to the queue undoes as; one for a participant marked present again is the facilitator's
+# correction of a mark, not undone here.
+UNDONE_AS = {"not_here": "not_here", "skipped": "skip"}
 
 
 def apply_returned(state: SessionState, e: ReturnedToQueue) -> None:
     enc = state.encounters[e.encounter_id]
+    if e.reason in UNDONE_AS:
+        enc.remember(UNDONE_AS[e.reason], e.clinician_id, e.at)
+    else:
+        enc.last_action = None
     enc.status, enc.queued_at, enc.returns = "waiting", e.at, enc.returns + 1
     enc.clinician_id = enc.clinician_name = enc.room = enc.withdrawn_reason = ""
     enc.called_at = None

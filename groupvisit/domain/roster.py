@@ -50,7 +50,8 @@ def mark_participant(state: SessionState, cmd: MarkParticipant, actor: Actor, no
     if cmd.status == "present":
         withdrawn = latest_encounter(state, person.id)
         events: list[Event] = [ParticipantMarked(person.id, "present", now)]
-        if enc is None and withdrawn is not None and withdrawn.status == "withdrawn":
+        # Back in line only if the mark took them out of it: a request they withdrew themselves stays so.
+        if enc is None and withdrawn is not None and withdrawn.withdrawn_reason in ("left", "mistake"):
             events.append(ReturnedToQueue(withdrawn.id, person.id, actor.id, "present_again", now))
         return events
     if enc is not None and enc.active:
@@ -81,3 +82,4 @@ def apply_marked(state: SessionState, e: ParticipantMarked) -> None:
 def apply_withdrawn(state: SessionState, e: EncounterWithdrawn) -> None:
     enc = state.encounters[e.encounter_id]
     enc.status, enc.withdrawn_reason = "withdrawn", e.reason
+    enc.last_action = None  # a move before the withdrawal is no longer the latest: nothing to undo

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import (agenda, checkin, discussion, evaluation, follow_up, goals, library, lifecycle, matching, queue, roster,
-               strategies)
+               strategies, undo)
 from . import commands as c
 from . import events as ev
 from .errors import Refused
@@ -46,6 +46,8 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.CompleteEncounter: queue.complete_encounter,
     c.NotHere: queue.not_here,
     c.SkipEncounter: queue.skip_encounter,
+    c.UndoEncounter: undo.undo_encounter,
+    c.WithdrawRequest: checkin.withdraw_request,
     c.SetGoal: goals.set_goal,
     c.ShareGoal: goals.share_goal,
     c.GiveEvaluation: evaluation.give_evaluation,
@@ -87,6 +89,7 @@ APPLIERS: dict[type[ev.Event], Applier] = {
     ev.EncounterStarted: queue.apply_started,
     ev.EncounterCompleted: queue.apply_completed,
     ev.ReturnedToQueue: queue.apply_returned,
+    ev.EncounterUndone: undo.apply_undone,
     ev.GoalSet: goals.apply_goal_set,
     ev.GoalShared: goals.apply_goal_shared,
     ev.EvaluationGiven: evaluation.apply_evaluation,

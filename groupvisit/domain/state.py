@@ -77,6 +77,33 @@ class Strategy:
     origin: str = ""  # brought from the cohort's library: its id there, "session_id:strategy_id"
 
 
+@dataclass(frozen=True)
+class Before:
+    """An encounter's queue fields as they were before an action: what undoing that action restores."""
+
+    status: str
+    clinician_id: str
+    clinician_name: str
+    room: str
+    called_at: float | None
+    started_at: float | None
+    ended_at: float | None
+    queued_at: float
+    returns: int
+    note: str
+
+
+@dataclass(frozen=True)
+class LastAction:
+    """The latest action on an encounter that can still be undone: `action` (call | start | complete |
+    not_here | skip), by staff member `by`, at `at`, and the encounter as it was `before`."""
+
+    action: str
+    by: str
+    at: float
+    before: Before
+
+
 @dataclass
 class Encounter:
     id: str
@@ -93,7 +120,14 @@ class Encounter:
     ended_at: float | None = None
     note: str = ""
     returns: int = 0
-    withdrawn_reason: str = ""  # left | mistake, when withdrawn
+    withdrawn_reason: str = ""  # left | mistake (how the participant was marked) | not_needed (they withdrew it)
+    last_action: LastAction | None = None  # None: nothing to undo (never acted on, undone, or changed since)
+
+    def remember(self, action: str, by: str, at: float) -> None:
+        """Record `action` as undoable, with the fields it is about to change (call before changing them)."""
+        self.last_action = LastAction(action, by, at, Before(
+            self.status, self.clinician_id, self.clinician_name, self.room, self.called_at, self.started_at,
+            self.ended_at, self.queued_at, self.returns, self.note))
 
     @property
     def active(self) -> bool:

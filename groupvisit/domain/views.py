@@ -17,6 +17,7 @@ from .library import counts
 from .planner import Plan, flags, plan, top_topic
 from .roles import Actor, Role
 from .state import Encounter, SessionState
+from .undo import undo_until
 
 View = dict[str, Any]
 
@@ -46,7 +47,7 @@ def view_for(state: SessionState, viewer: Actor) -> View:
         view["attendance"] = {"here": len(state.here()), "took_part": len(state.took_part())}
     if viewer.role.is_staff:
         view["people"] = people_section(state)
-        view["queue"] = queue_section(state)
+        view["queue"] = queue_section(state, viewer)
         view["roster"] = roster_section(state)
         view["follow_ups"] = follow_ups_section(state)
         view["library"] = library_section(state)
@@ -155,7 +156,8 @@ def queue_order(state: SessionState) -> list[Encounter]:
                                           e.queued_at))
 
 
-def encounter_dict(state: SessionState, enc: Encounter) -> dict[str, Any]:
+def encounter_dict(state: SessionState, enc: Encounter, viewer: Actor) -> dict[str, Any]:
+    """One encounter for a staff screen; `undo`, what `viewer` may undo on it, is theirs alone."""
     participant = state.participants[enc.participant_id]
     current = state.current_item()
     return {
@@ -166,8 +168,16 @@ def encounter_dict(state: SessionState, enc: Encounter) -> dict[str, Any]:
         "note": enc.note, "returns": enc.returns, "withdrawn_reason": enc.withdrawn_reason,
         "numbers": numbers_dict(participant.numbers), "flags": flags(participant.numbers),
         "in_top_topic": current is not None and top_topic(state, enc.participant_id) == current.topic_id,
-        "prior": prior_of(state, enc.participant_id),
+        "prior": prior_of(state, enc.participant_id), **undo_of(enc, viewer),
     }
+
+
+def undo_of(enc: Encounter, viewer: Actor) -> dict[str, Any]:
+    """Whether `viewer` may undo the latest move on `enc` (`undo_action`) and until when (`undo_until`, server
+    seconds: the screen hides its Undo then; the server refuses later ones as too_late)."""
+    until = undo_until(enc, viewer.id)
+    action = enc.last_action.action if until is not None and enc.last_action is not None else None
+    return {"undo_action": action, "undo_until": until}
 
 
 def planned_at(state: SessionState) -> float:
@@ -210,15 +220,15 @@ def plan_section(state: SessionState, the_plan: Plan) -> dict[str, Any]:
     }
 
 
-def queue_section(state: SessionState) -> dict[str, Any]:
+def queue_section(state: SessionState, viewer: Actor) -> dict[str, Any]:
     active = [e for e in state.encounters.values() if e.active]
     done = [e for e in state.encounters.values() if e.status == "completed"]
     withdrawn = [e for e in state.encounters.values() if e.status == "withdrawn"]
     return {
-        "waiting": [encounter_dict(state, e) for e in queue_order(state)],
-        "active": [encounter_dict(state, e) for e in active],
-        "completed": [encounter_dict(state, e) for e in done],
-        "withdrawn": [encounter_dict(state, e) for e in withdrawn],
+        "waiting": [encounter_dict(state, e, viewer) for e in queue_order(state)],
+        "active": [encounter_dict(state, e, viewer) for e in active],
+        "completed": [encounter_dict(state, e, viewer) for e in done],
+        "withdrawn": [encounter_dict(state, e, viewer) for e in withdrawn],
         "plan": plan_section(state, current_plan(state)),
     }
 
@@ -258,7 +268,7 @@ def me_section(state: SessionState, participant_id: str) -> dict[str, Any] | Non
             "position": order.index(enc.id) + 1 if enc.id in order else None,
             "expected_at": slot.start if slot else None, "planned_at": the_plan.now if the_plan else None,
             "clinician_name": enc.clinician_name, "room": enc.room, "called_at": enc.called_at,
-            "started_at": enc.started_at, "ended_at": enc.ended_at,
+            "started_at": enc.started_at, "ended_at": enc.ended_at, "withdrawn_reason": enc.withdrawn_reason,
         }
     goal, evaluation = state.goals.get(participant_id), state.evaluations.get(participant_id)
     used = state.votes_used(participant_id)

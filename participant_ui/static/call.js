@@ -46,6 +46,9 @@ export function render(view) {
   } else if (status === "completed") {
     title = _("Your one-on-one is done");
     detail = _("Welcome back to the group.");
+  } else if (status === "withdrawn" && visit.withdrawn_reason === "not_needed") {
+    title = _("You're no longer in line for a one-on-one");
+    detail = _("You said you don't need it today. If you change your mind, write below and put yourself in line again.");
   } else if (status === "withdrawn") {
     // Only someone marked as having left sees this (one checked in by mistake is sent to the join page).
     title = _("You're no longer in line for a one-on-one");

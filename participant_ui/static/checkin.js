@@ -1,5 +1,5 @@
-// Check-in: the person's request for a one-on-one with the doctor, which puts them in line. (Their
-// numbers are numbers.js.)
+// Check-in: the person's request for a one-on-one with the doctor, which puts them in line; they can
+// change it, or take it back ("I don't need it today") until they are called. (Their numbers are numbers.js.)
 import { setText, show } from "/static/common/patch.js";
 import { _, fill } from "./i18n.js";
 import { can, contents, gateForm, isDirty, live, send, setValue, settle } from "./forms.js";
@@ -13,9 +13,12 @@ export function render(view) {
   const waiting = status === "waiting";
   const begun = status === "called" || status === "in_progress";
   // Taken out of line (marked as gone): the card above says so, and asking again is for the care team.
-  const withdrawn = status === "withdrawn";
+  // Taken out by themselves ("I don't need it today"): they may ask again, from an empty form.
+  const withdrawn = status === "withdrawn" && visit.withdrawn_reason !== "not_needed";
   gateForm(visitForm, can(view, "request_visit") && !begun && !withdrawn);
   if (!isDirty(visitForm)) setValue($("visit-text"), waiting || withdrawn ? visit.request : "");
+  const withdraw = $("visit-withdraw");
+  show(withdraw, waiting && can(view, "withdraw_request"));
   const submit = $("visit-submit");
   if (!submit.dataset.pending) setText(submit, waiting ? _("Update my request") : _("Put me in line"));
   setText($("visit-saved"), waiting
@@ -36,6 +39,17 @@ function submitVisit(event) {
   });
 }
 
+function withdrawVisit() {
+  send($("visit-withdraw"), $("visit-error"), "withdraw_request", {}).then((ok) => {
+    if (!ok) return;
+    delete $("visit-form").dataset.dirty; // what was on file is gone: the form is empty again
+    setValue($("visit-text"), "");
+    live.renderAll();
+    $("visit-text").focus({ preventScroll: true }); // the button is gone; asking again starts here
+  });
+}
+
 export function wire() {
   $("visit-form").addEventListener("submit", submitVisit);
+  $("visit-withdraw").addEventListener("click", withdrawVisit);
 }

@@ -15,6 +15,7 @@ const OPEN = ["check_in", "agenda", "discussion", "goals", "wrap_up"];
 const ALLOWED = {
   record_numbers: OPEN,
   request_visit: OPEN,
+  withdraw_request: OPEN,
   propose_topic: ["check_in", "agenda"],
   cast_vote: ["agenda"],
   retract_vote: ["agenda"],

@@ -25,6 +25,7 @@ export const REFUSALS = {
   "capture_strategy:limit": _("The strategy board is full."),
   "mark_helpful:conflict": _("You have already marked this strategy."),
   "request_visit:conflict": _("Your one-on-one has already begun."),
+  "withdraw_request:already_called": _("The doctor has already called you: tell them instead."),
   marked_left: _("The care team marked you as having left. If you're still here, tell a team member."),
   "retract_vote:invalid": _("You have no vote on this topic to take back."),
   "record_numbers:invalid": _("Please check your numbers: they look out of range."),

@@ -184,6 +184,8 @@ SAMPLE_COMMANDS: dict[type[c.Command], c.Command] = {
     c.CompleteEncounter: c.CompleteEncounter("e1", "ok"),
     c.NotHere: c.NotHere("e1"),
     c.SkipEncounter: c.SkipEncounter("e1"),
+    c.UndoEncounter: c.UndoEncounter("e1"),
+    c.WithdrawRequest: c.WithdrawRequest(participant_id="p1"),
     c.SetGoal: c.SetGoal("walk", "20 minutes", "after dinner", "5 days a week", 8),
     c.ShareGoal: c.ShareGoal(True),
     c.GiveEvaluation: c.GiveEvaluation(5),

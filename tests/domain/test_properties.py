@@ -258,6 +258,8 @@ ANY_COMMAND: st.SearchStrategy[c.Command] = st.sampled_from([
     st.builds(c.CompleteEncounter, encounter_ids, st.sampled_from(["", "refill"])),
     st.builds(c.NotHere, encounter_ids),
     st.builds(c.SkipEncounter, encounter_ids),
+    st.builds(c.UndoEncounter, encounter_ids),
+    st.builds(c.WithdrawRequest, participant_ids),
     st.builds(c.SetGoal, st.just("walk"), st.just("20 minutes"), st.just("after dinner"),
               st.sampled_from(["daily", ""]), st.integers(-1, 11), st.booleans()),
     st.builds(c.ShareGoal, st.booleans()),

@@ -1,8 +1,9 @@
 // The one-on-one visits at a glance: who is with a clinician, who waits (and how long), who is done;
-// the facilitator can skip someone for now.
+// the facilitator can skip someone for now, and undo that skip for a short while.
 import { clockTime } from "/static/common/live.js";
 import { el, setText, show, syncList } from "/static/common/patch.js";
 import { duration, run } from "../staff.js";
+import { fillUndo, makeUndo } from "../undo.js";
 
 const $ = (id) => document.getElementById(id);
 let channel = null;
@@ -33,7 +34,7 @@ export function render(view) {
     row.dataset.encounterId = e.encounter_id;
     setText(row, e.name + " — " + e.clinician_name + ", " + clockTime(e.started_at) + "–" + clockTime(e.ended_at));
   });
-  tick();
+  tick(view);
 }
 
 function makeWaitingRow(e) {
@@ -44,15 +45,18 @@ function makeWaitingRow(e) {
   });
   return el("li", {},
     el("span", { class: "who" }), " ", el("span", { class: "waited subtle" }), " ",
-    el("span", { class: "flag" }), skip, alertNode);
+    el("span", { class: "flag" }), skip, alertNode, makeUndo(e, (name, args) => channel.send(name, args)));
 }
 
-// Every second: how long each person has waited.
-export function tick() {
+// Every second: how long each person has waited, and how long a skip of theirs can still be undone.
+export function tick(view) {
   const now = channel.serverNow() / 1000;
+  const waiting = new Map(view.queue.waiting.map((e) => [e.encounter_id, e]));
   for (const row of $("queue-waiting").children) {
     setText(row.querySelector(".waited"), row.dataset.closed === "true" ? "not seen"
       : "waiting " + duration(now - Number(row.dataset.queuedAt)));
+    const e = waiting.get(row.dataset.encounterId);
+    if (e) fillUndo(row.querySelector(".undo-box"), e, now);
   }
 }
 

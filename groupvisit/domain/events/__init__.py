@@ -20,7 +20,8 @@ from .agenda import (AgendaFixed, TopicEdited, TopicHidden, TopicProposed, Topic
                      VoteRetracted)
 from .discussion import TopicStarted, TopicExtended, TopicEnded, RoomVoted
 from .strategies import StrategyCaptured, StrategyEdited, StrategyHidden, StrategyMarkedHelpful, StrategyTried
-from .queue import ParticipantCalled, EncounterStarted, EncounterCompleted, ReturnedToQueue, EncounterWithdrawn
+from .queue import (ParticipantCalled, EncounterStarted, EncounterCompleted, ReturnedToQueue, EncounterWithdrawn,
+                    EncounterUndone)
 from .goals import GoalSet, GoalShared, EvaluationGiven, FollowUpGiven
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
@@ -29,7 +30,7 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     VoteCast, VoteRetracted, AgendaFixed, TopicStarted, TopicExtended, TopicEnded, RoomVoted, StrategyCaptured,
     StrategyEdited, StrategyHidden, StrategyMarkedHelpful, ParticipantCalled, EncounterStarted,
     EncounterCompleted, ReturnedToQueue, EncounterWithdrawn, GoalSet, GoalShared, EvaluationGiven,
-    SessionRescheduled, SessionCancelled, ParticipantMatched, FollowUpGiven, StrategyTried,
+    SessionRescheduled, SessionCancelled, ParticipantMatched, FollowUpGiven, StrategyTried, EncounterUndone,
 )}
 
 __all__ = [
@@ -40,7 +41,7 @@ __all__ = [
     "StrategyHidden", "StrategyMarkedHelpful", "TopicEdited", "TopicEnded", "TopicExtended", "TopicHidden",
     "TopicProposed", "TopicStarted", "TopicsMerged", "VisitRequested", "VoteBudgetSet", "VoteCast",
     "VoteRetracted", "SessionRescheduled", "SessionCancelled", "ParticipantMatched", "FollowUpGiven",
-    "StrategyTried",
+    "StrategyTried", "EncounterUndone",
 ]
 
 

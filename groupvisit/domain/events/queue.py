@@ -58,11 +58,37 @@ class ReturnedToQueue(Event):
 @dataclass(frozen=True)
 class EncounterWithdrawn(Event):
     """Waiting encounter `encounter_id` of `participant_id` left the queue at `at`, not seen: `reason` is left or
-    mistake (how the participant was marked)."""
+    mistake (how the participant was marked) or not_needed (they withdrew their request: "I don't need it today")."""
 
     type = "encounter_withdrawn"
     audience = "private"
     encounter_id: str
     participant_id: str
     reason: str
+    at: float
+
+@dataclass(frozen=True)
+class EncounterUndone(Event):
+    """Staff member `by` undid `undone` (call, start, complete, not_here or skip) on encounter `encounter_id` at
+    `at`: the encounter is restored to `status`, `clinician_id`, `clinician_name`, `room`, `called_at`,
+    `started_at`, `ended_at`, `queued_at`, `returns` and `note` (after an undone complete, the note written at
+    completion, kept for editing). The log keeps the undone event; this one says what it restores."""
+
+    type = "encounter_undone"
+    audience = "private"
+    staff_only = ("note",)
+    encounter_id: str
+    participant_id: str
+    undone: str
+    by: str
+    status: str
+    clinician_id: str
+    clinician_name: str
+    room: str
+    called_at: float | None
+    started_at: float | None
+    ended_at: float | None
+    queued_at: float
+    returns: int
+    note: str
     at: float

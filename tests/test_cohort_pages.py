@@ -440,7 +440,7 @@ async def test_the_program_pages_pass_axe_and_fit_on_a_laptop_and_a_phone(progra
             await check_page(screen, "a refused new cohort", "cohort-new-refused")
             await page.goto(f"{base}/cohorts/{cohort_id}")
             await check_page(screen, "the cohort and its schedule", "cohort")
-            await page.locator("#one-day").fill("2027-08-10")
+            await page.locator("#one-date").fill("2027-08-10")
             await page.locator("#one-start").fill("12:00")
             await page.locator("#one-end").fill("10:00")
             await page.locator("#add-session").click()

@@ -24,7 +24,7 @@ from groupvisit.clock import ManualClock
 from groupvisit.domain.events import SessionCancelled, SessionRescheduled
 from groupvisit.program.schedule import Slot
 from groupvisit.store import Store
-from groupvisit.store.program import CohortFields, PatientFields
+from groupvisit.store import CohortFields, PatientFields
 from groupvisit.store.tables import AuditRow, SessionRow
 from support.accounts import Staff, signed_in_team
 from support.browser import (Screen, add_cookie, axe_problems, chromium, open_screen, overflow, screenshot_dirs,

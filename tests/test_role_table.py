@@ -27,7 +27,7 @@ from groupvisit.domain.commands import COMMAND_TYPES
 from groupvisit.domain.events import ParticipantJoined
 from groupvisit.domain.roles import STAFF
 from groupvisit.program.schedule import Slot
-from groupvisit.store.program import CohortFields, PatientFields
+from groupvisit.store import CohortFields, PatientFields
 from groupvisit.store.tables import AuditRow, CohortRow
 from support.accounts import PASSWORD, signed_in_team
 from support.clients import form_token, join

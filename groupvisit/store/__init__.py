@@ -2,7 +2,7 @@
 
 from .attempts import HeldBack, Limit
 from .devices import NewDevice
-from .program import CohortFields, PatientFields, ProgramError
+from .program_forms import CohortFields, PatientFields, ProgramError
 from .schema import SchemaError
 from .staff import UsernameTaken
 from .store import CommandKey, DuplicateCommand, SeqConflict, Stored, Store

@@ -1,173 +1,33 @@
 """A clinic's program: cohorts, their schedules of sessions and their rosters, as plain tables.
 
 Every change is written with its audit row in one transaction, and every read of a roster is audited:
-the roster is health data. The checks a person's input gets live in `CohortFields.from_form` and
-`PatientFields.from_form`, shared by the staff pages and the command line; the checks that need the
-other rows (the same patient twice, an archived cohort) are made here, in the transaction that writes.
+the roster is health data. The checks a person's input gets live in `program_forms.py`, shared by the staff
+pages and the command line; the checks that need the other rows (the same patient twice, an archived
+cohort) are made here, in the transaction that writes.
 """
 
-import re
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from datetime import date
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from typing import TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from ..domain.checkin import NAME_LIMIT
-from ..domain.errors import Refused
 from ..domain.events import SessionScheduled
 from ..domain.history import RosterEntry
 from ..domain.names import comparable
-from ..domain.text import clean_text
-from ..program.clinic_time import parse_date
-from ..program.schedule import MOST_SESSIONS, ScheduleError, Slot
+from ..program.schedule import Slot
 from .engine import Database
 from .keys import key_hash, new_id, new_join_code, new_key
+from .program_forms import CohortFields, PatientFields, ProgramError
 from .tables import AuditRow, CohortRow, EventRow, PatientRow, SessionRow
 
 T = TypeVar("T")
 
-KINDS = ("series", "drop_in")
-LANGUAGE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code: "en", "es", "yue"
-MOST_LANGUAGES = 5
-WHOLE = re.compile(r"\d{1,6}")
-MRN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]*")  # chart numbers: letters, digits, dots, dashes, slashes
-MRN_LIMIT = 32
-TEXT_LIMIT = 80  # a cohort's name, condition and room; a patient's clinic name
-EARLIEST_BIRTH = date(1900, 1, 1)
 JOIN_CODE_DRAWS = 20
 WRITE_RETRIES = 5  # another process took a join code between the check and the commit: draw again
-
-
-class ProgramError(ValueError):
-    """Input a cohort, schedule or roster cannot take: `field` names the input, `message` is a whole
-    sentence for the person who typed it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-def sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
-
-
-def text_field(form: Mapping[str, str], field: str, what: str, limit: int, *, required: bool = True,
-               default: str = "") -> str:
-    try:
-        return clean_text(form.get(field, default), what, limit, required=required)
-    except Refused as refused:
-        raise ProgramError(field, sentence(refused.reason)) from None
-
-
-def whole_field(form: Mapping[str, str], field: str, what: str, low: int, high: int, default: int) -> int:
-    """A whole number from `low` to `high`; `default` when the form does not send the field."""
-    text = form.get(field, str(default)).strip()
-    if not WHOLE.fullmatch(text) or not low <= int(text) <= high:
-        raise ProgramError(field, f"{what} must be a whole number from {low} to {high}.")
-    return int(text)
-
-
-def date_field(form: Mapping[str, str], field: str, what: str, earliest: date) -> str | None:
-    """An optional date, not in the future, as ISO text."""
-    text = form.get(field, "").strip()
-    if not text:
-        return None
-    try:
-        day = parse_date(text, field)
-    except ScheduleError as error:
-        raise ProgramError(field, f"{what}: {error.message}") from None
-    if not earliest <= day <= date.today():
-        raise ProgramError(field, f"{what} must be from {earliest.isoformat()} to today, not {day.isoformat()}.")
-    return day.isoformat()
-
-
-def language_codes(form: Mapping[str, str], field: str, what: str, most: int) -> list[str]:
-    codes = list(dict.fromkeys(form.get(field, "en").replace(",", " ").lower().split()))
-    if not codes:
-        raise ProgramError(field, f"{what} cannot be empty: give a language code like en or es.")
-    wrong = next((code for code in codes if not LANGUAGE.fullmatch(code)), None)
-    if wrong is not None:
-        raise ProgramError(field, f"{what}: {wrong!r} is not a language code like en or es.")
-    if len(codes) > most:
-        raise ProgramError(field, f"{what} is one language code like en or es." if most == 1
-                           else f"{what} can be at most {most} language codes.")
-    return codes
-
-
-@dataclass(frozen=True)
-class CohortFields:
-    """What staff choose for a cohort; its sessions are made with these defaults."""
-
-    name: str
-    condition: str = ""
-    languages: str = "en"  # comma-separated codes
-    kind: str = "series"
-    planned_sessions: int | None = 6  # None for a drop-in group
-    session_minutes: int = 120
-    vote_budget: int = 3
-    timebox_minutes: int = 8
-    room: str = ""
-
-    def __post_init__(self) -> None:
-        if self.kind == "drop_in" and self.planned_sessions is not None:  # the default is a series'
-            object.__setattr__(self, "planned_sessions", None)
-
-    @classmethod
-    def from_form(cls, form: Mapping[str, str]) -> "CohortFields":
-        """The fields from a form (or the command line); `ProgramError` naming the first bad one.
-        A field the form leaves out takes its default."""
-        kind = form.get("kind", "series").strip()
-        if kind not in KINDS:
-            raise ProgramError("kind", "The kind must be series (a closed series of sessions) or drop_in.")
-        planned = (whole_field(form, "planned_sessions", "The number of sessions", 1, MOST_SESSIONS, 6)
-                   if kind == "series" else None)
-        return cls(name=text_field(form, "name", "the cohort's name", TEXT_LIMIT),
-                   condition=text_field(form, "condition", "the condition", TEXT_LIMIT, required=False),
-                   languages=",".join(language_codes(form, "languages", "The room's languages", MOST_LANGUAGES)),
-                   kind=kind, planned_sessions=planned,
-                   session_minutes=whole_field(form, "session_minutes", "A session's length in minutes", 15, 480,
-                                               120),
-                   vote_budget=whole_field(form, "vote_budget", "The votes each person has", 1, 10, 3),
-                   timebox_minutes=whole_field(form, "timebox_minutes", "The minutes for each topic", 1, 60, 8),
-                   room=text_field(form, "room", "the room", TEXT_LIMIT, required=False))
-
-
-@dataclass(frozen=True)
-class PatientFields:
-    """What staff record of a patient on a cohort's roster. `left` takes them off the roster (kept for
-    the record); dates are ISO text."""
-
-    clinic_name: str
-    display_name: str
-    language: str = "en"
-    mrn: str | None = None
-    birth_date: str | None = None
-    agreement_signed_on: str | None = None
-    left: bool = False
-
-    @classmethod
-    def from_form(cls, form: Mapping[str, str]) -> "PatientFields":
-        """The fields from a form (or the command line); `ProgramError` naming the first bad one."""
-        mrn = text_field(form, "mrn", "the chart number", MRN_LIMIT, required=False)
-        if mrn and not MRN.fullmatch(mrn):
-            raise ProgramError("mrn", f"The chart number {mrn!r} can hold only letters, digits, dots, dashes "
-                                      "and slashes.")
-        return cls(clinic_name=text_field(form, "clinic_name", "the name the clinic knows them by", TEXT_LIMIT),
-                   display_name=text_field(form, "display_name", "the name for the room", NAME_LIMIT),
-                   language=language_codes(form, "language", "The preferred language", 1)[0],
-                   mrn=mrn or None,
-                   birth_date=date_field(form, "birth_date", "The date of birth", EARLIEST_BIRTH),
-                   agreement_signed_on=date_field(form, "agreement_signed_on",
-                                                  "The date the confidentiality agreement was signed",
-                                                  EARLIEST_BIRTH),
-                   left=form.get("left", "").strip().lower() in ("1", "on", "yes", "true"))
-
-
 def audited(audit: AuditRow, **about: object) -> AuditRow:
     """A copy of the caller's audit row saying what it was about (the cohort, the session, the patient)."""
     return AuditRow(**{**audit.model_dump(exclude={"id"}), **about})

@@ -13,7 +13,7 @@ from ..domain.history import HeldSession, cohort_record
 from ..domain.phases import Phase
 from ..program import clinic_time
 from ..store import ProgramError
-from ..store.program import CohortFields
+from ..store import CohortFields
 from ..store.tables import AuditRow, CohortRow, SessionRow
 from . import csrf
 from .access import device_of

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..accounts import StaffMember
 from ..store import ProgramError
-from ..store.program import PatientFields
+from ..store import PatientFields
 from ..store.tables import CohortRow, PatientRow
 from . import csrf
 from .cohort_pages import LANGUAGES, MANAGERS, cohort_or_404, program_audit_row, typed

@@ -313,8 +313,11 @@ async def test_live_updates_leave_what_is_typed_alone(clinic: Clinic, spec: Fiel
         if spec.prepare:
             await spec.prepare(room)
         typed = page.locator(spec.selector)
-        await expect(typed).to_be_enabled(timeout=LIVE)  # the phase has reached this screen: a person could type
+        # The phase has reached this screen (its panel unfolded, the field on): a person could type.
+        await expect(typed).to_be_visible(timeout=LIVE)
+        await expect(typed).to_be_enabled(timeout=LIVE)
         await typed.focus()
+        await expect(typed).to_be_focused()
         await expect(typed).to_have_value(spec.prefilled)
         await page.keyboard.press("End")
         await page.evaluate("() => { window.typingIn = document.activeElement; }")

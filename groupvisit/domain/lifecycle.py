@@ -5,12 +5,12 @@ from .agenda import fix_agenda, ranked
 from .commands import CancelSession, CloseSession, OpenPhase, Reschedule
 from .discussion import end_current
 from .errors import Refused, require
-from .events import (Event, PhaseOpened, SessionCancelled, SessionClosed, SessionRescheduled, SessionScheduled,
+from .events import (EncounterWithdrawn, Event, PhaseOpened, SessionCancelled, SessionClosed, SessionRescheduled, SessionScheduled,
                      TopicStarted)
 from .phases import Phase
 from .views import queue_order
 from .roles import Actor
-from .state import SessionState
+from .state import Encounter, SessionState
 from .text import clean_text
 
 OPENABLE = (Phase.AGENDA, Phase.DISCUSSION, Phase.GOALS, Phase.WRAP_UP)
@@ -64,7 +64,16 @@ def close_session(state: SessionState, cmd: CloseSession, actor: Actor, now: flo
     if waiting and not cmd.confirm:
         raise Refused(f"{len(waiting)} still {'waits' if len(waiting) == 1 else 'wait'} for a one-on-one: "
                       f"{', '.join(waiting)}. Closing records them as not seen", "needs_confirmation")
-    return [*end_current(state, now), SessionClosed(now)]
+    not_seen = [EncounterWithdrawn(e.id, e.participant_id, why_not_seen(e), now) for e in queue_order(state)]
+    return [*end_current(state, now), *not_seen, SessionClosed(now)]
+
+
+def why_not_seen(enc: Encounter) -> str:
+    """Why a request still waiting at close was not seen, for the record: not_here_twice (called twice and
+    not there), skipped (passed over last), or out_of_time."""
+    if enc.returned_as.count("not_here") >= 2:
+        return "not_here_twice"
+    return "skipped" if enc.returned_as[-1:] == ("skipped",) else "out_of_time"
 
 
 def not_begun(state: SessionState, doing: str) -> None:

@@ -106,6 +106,7 @@ def apply_returned(state: SessionState, e: ReturnedToQueue) -> None:
         enc.remember(UNDONE_AS[e.reason], e.clinician_id, e.at)
     else:
         enc.last_action = None
+    enc.returned_as += (e.reason,)
     enc.status, enc.queued_at, enc.returns = "waiting", e.at, enc.returns + 1
     enc.clinician_id = enc.clinician_name = enc.room = enc.withdrawn_reason = ""
     enc.called_at = None

@@ -120,6 +120,7 @@ class Encounter:
     ended_at: float | None = None
     note: str = ""
     returns: int = 0
+    returned_as: tuple[str, ...] = ()  # why it went back to the queue each time: not_here, skipped, present_again
     withdrawn_reason: str = ""  # left | mistake (how the participant was marked) | not_needed (they withdrew it)
     last_action: LastAction | None = None  # None: nothing to undo (never acted on, undone, or changed since)
 

@@ -1,26 +1,38 @@
 """The chart summary: one row per participant, for the clinic to copy into each person's record."""
 
-import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from .state import Encounter, SessionState
 
 COLUMNS = ("participant", "checked_in", "blood_pressure", "weight", "glucose", "visit_request", "encounter",
-           "clinician", "encounter_start", "encounter_end", "encounter_note", "strategies_liked", "goal",
-           "goal_confidence", "goal_shared", "session_rating")
+           "clinician", "room", "encounter_called", "encounter_start", "encounter_end", "encounter_minutes",
+           "encounter_note", "strategies_liked", "goal", "goal_confidence", "goal_shared", "session_rating")
 
-
-def local_time(at: float | None) -> str:
-    return "" if at is None else time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
+# Why a one-on-one did not happen, in the record's words.
+NOT_SEEN = {"left": "left the session", "mistake": "checked in by mistake", "not_needed": "did not need it",
+            "skipped": "skipped", "not_here_twice": "not here when called, twice", "out_of_time": "ran out of time"}
 
 
 def encounter_status(encounter: Encounter) -> str:
     if encounter.status == "withdrawn":
-        return f"not seen: {encounter.withdrawn_reason}"
+        return "not seen: " + NOT_SEEN.get(encounter.withdrawn_reason, encounter.withdrawn_reason)
     return encounter.status
 
 
-def chart_summary(state: SessionState) -> list[dict[str, str]]:
-    """Every participant's own data from this session, in check-in order."""
+def minutes(encounter: Encounter) -> str:
+    """The one-on-one's length from its start (or its call, if never started) to its end, in whole minutes."""
+    began = encounter.started_at if encounter.started_at is not None else encounter.called_at
+    if began is None or encounter.ended_at is None:
+        return ""
+    return str(round((encounter.ended_at - began) / 60))
+
+
+def chart_summary(state: SessionState, zone: ZoneInfo) -> list[dict[str, str]]:
+    """Every participant's own data from this session, in check-in order, times on the clinic's clock (`zone`)."""
+    def local_time(at: float | None) -> str:
+        return "" if at is None else datetime.fromtimestamp(at, UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
     rows = []
     for person in sorted(state.took_part(), key=lambda p: p.joined_at):  # not those checked in by mistake
         numbers, goal = person.numbers, state.goals.get(person.id)
@@ -38,8 +50,11 @@ def chart_summary(state: SessionState) -> list[dict[str, str]]:
             "visit_request": encounter.request if encounter else "",
             "encounter": encounter_status(encounter) if encounter else "",
             "clinician": encounter.clinician_name if encounter else "",
+            "room": encounter.room if encounter else "",
+            "encounter_called": local_time(encounter.called_at) if encounter else "",
             "encounter_start": local_time(encounter.started_at) if encounter else "",  # start and end: for billing
             "encounter_end": local_time(encounter.ended_at) if encounter else "",
+            "encounter_minutes": minutes(encounter) if encounter else "",
             "encounter_note": encounter.note if encounter else "",
             "strategies_liked": "; ".join(s.text for s in state.strategies.values() if person.id in s.helpful),
             "goal": (f"{goal.what}, {goal.how_much}, {goal.when}, {goal.how_often}" if goal else ""),

@@ -72,4 +72,5 @@ def apply_undone(state: SessionState, e: EncounterUndone) -> None:
     enc.status, enc.clinician_id, enc.clinician_name, enc.room = e.status, e.clinician_id, e.clinician_name, e.room
     enc.called_at, enc.started_at, enc.ended_at = e.called_at, e.started_at, e.ended_at
     enc.queued_at, enc.returns, enc.note = e.queued_at, e.returns, e.note
+    enc.returned_as = enc.returned_as[:e.returns]  # an undone return is not one
     enc.last_action = None  # undone once; the next move can be undone again

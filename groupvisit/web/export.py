@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from ..accounts import AccountRole
 from ..domain.summary import COLUMNS, chart_summary
+from ..program.schedule import zone_info
 from .pages import session_or_404, sessions_of
 from .sign_in_pages import staff_audit_row, staff_member
 
@@ -26,7 +27,7 @@ async def chart_summary_csv(request: Request) -> Response:
     sessions = sessions_of(request)
     live = await sessions.get(session.id)
     await sessions.catch_up(live)
-    rows = chart_summary(live.state)
+    rows = chart_summary(live.state, zone_info(request.state.settings.time_zone))
     people = sorted(live.state.participants.values(), key=lambda p: p.joined_at)
     await sessions.store.audit(*(staff_audit_row(request, member, session.id, "exported", "chart summary", p.id)
                                  for p in people))

@@ -1,5 +1,7 @@
 """Correcting the roster: renaming a participant, and marking them left, checked in by mistake, or present again."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from groupvisit.domain import Phase
@@ -8,6 +10,8 @@ from groupvisit.domain.events import EncounterWithdrawn, ParticipantMarked, Retu
 from groupvisit.domain.summary import chart_summary
 from groupvisit.domain.views import view_for
 from sessionkit import FACILITATOR, PROJECTOR, Session, clinician, only
+
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def test_the_facilitator_renames_a_participant_everywhere_their_name_shows() -> None:
@@ -47,7 +51,7 @@ def test_one_who_left_took_part_but_is_not_here_and_their_waiting_visit_leaves_t
     assert staff["queue"]["waiting"] == [] and staff["queue"]["withdrawn"][0]["withdrawn_reason"] == "left"
     assert view_for(s.state, bob)["participant_count"] == 1
     assert len(view_for(s.state, PROJECTOR)["participants"]) == 2  # "2 people took part"
-    assert chart_summary(s.state)[0]["encounter"] == "not seen: left"
+    assert chart_summary(s.state, UTC_ZONE)[0]["encounter"] == "not seen: left the session"
     s.refuse(c.RequestVisit("again", ann.id), code="marked_left")
 
 
@@ -66,7 +70,7 @@ def test_one_checked_in_by_mistake_is_counted_nowhere_and_their_votes_go_back() 
     assert [p["name"] for p in staff["participants"]] == ["Ann"]
     assert [p["status"] for p in staff["people"]] == ["present", "mistake"]  # kept, to undo the mark
     assert view_for(s.state, ann)["participant_count"] == 1
-    assert [row["participant"] for row in chart_summary(s.state)] == ["Ann"]
+    assert [row["participant"] for row in chart_summary(s.state, UTC_ZONE)] == ["Ann"]
     s.refuse(c.CastVote(sleep), bob, code="not_checked_in")
     s.refuse(c.RecordNumbers(glucose=100, participant_id=bob.id), code="conflict")
 

@@ -75,6 +75,7 @@ class Continuity:
     last_goals: dict[str, PriorGoal] = field(default_factory=dict)  # by patient_id
     numbers: dict[str, list[PriorNumbers]] = field(default_factory=dict)  # by patient_id, oldest first
     library: list[LibraryStrategy] = field(default_factory=list)
+    one_on_ones: tuple[float, ...] = ()  # the minutes of every one-on-one completed at an earlier session
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def held(sessions: list[HeldSession]) -> list[HeldSession]:
 
 def continuity(roster: list[RosterEntry], earlier: list[HeldSession]) -> Continuity:
     """What `earlier` (the cohort's sessions that started before this one) carry into it: each roster patient's
-    latest goal and their numbers session by session, and the library. Cancelled sessions carry nothing."""
+    latest goal and their numbers session by session, the library, and how long its one-on-ones took (for the
+    planner's estimate). Cancelled sessions carry nothing."""
     last_goals: dict[str, PriorGoal] = {}
     numbers: dict[str, list[PriorNumbers]] = {}
     for session in held(earlier):
@@ -149,7 +151,9 @@ def continuity(roster: list[RosterEntry], earlier: list[HeldSession]) -> Continu
             if person.numbers is not None:
                 numbers.setdefault(person.patient_id, []).append(
                     PriorNumbers(session.session_id, session.starts_at, person.numbers))
-    return Continuity({entry.patient_id: entry for entry in roster}, last_goals, numbers, library(earlier))
+    minutes = tuple(e.minutes for session in held(earlier) for e in session.state.encounters.values()
+                    if e.status == "completed" and e.minutes is not None)
+    return Continuity({entry.patient_id: entry for entry in roster}, last_goals, numbers, library(earlier), minutes)
 
 
 def library(sessions: list[HeldSession]) -> list[LibraryStrategy]:

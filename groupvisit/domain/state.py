@@ -138,6 +138,12 @@ class Encounter:
     def open(self) -> bool:
         return self.status not in ("completed", "withdrawn")
 
+    @property
+    def minutes(self) -> float | None:
+        """How long the one-on-one took, from its start (or its call, if never started) to its end."""
+        began = self.started_at if self.started_at is not None else self.called_at
+        return None if began is None or self.ended_at is None else (self.ended_at - began) / 60
+
 
 @dataclass
 class Goal:

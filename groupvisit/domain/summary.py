@@ -20,14 +20,6 @@ def encounter_status(encounter: Encounter) -> str:
     return encounter.status
 
 
-def minutes(encounter: Encounter) -> str:
-    """The one-on-one's length from its start (or its call, if never started) to its end, in whole minutes."""
-    began = encounter.started_at if encounter.started_at is not None else encounter.called_at
-    if began is None or encounter.ended_at is None:
-        return ""
-    return str(round((encounter.ended_at - began) / 60))
-
-
 def chart_summary(state: SessionState, zone: ZoneInfo) -> list[dict[str, str]]:
     """Every participant's own data from this session, in check-in order, times on the clinic's clock (`zone`)."""
     def local_time(at: float | None) -> str:
@@ -54,7 +46,7 @@ def chart_summary(state: SessionState, zone: ZoneInfo) -> list[dict[str, str]]:
             "encounter_called": local_time(encounter.called_at) if encounter else "",
             "encounter_start": local_time(encounter.started_at) if encounter else "",  # start and end: for billing
             "encounter_end": local_time(encounter.ended_at) if encounter else "",
-            "encounter_minutes": minutes(encounter) if encounter else "",
+            "encounter_minutes": "" if encounter is None or encounter.minutes is None else str(round(encounter.minutes)),
             "encounter_note": encounter.note if encounter else "",
             "strategies_liked": "; ".join(s.text for s in state.strategies.values() if person.id in s.helpful),
             "goal": (f"{goal.what}, {goal.how_much}, {goal.when}, {goal.how_often}" if goal else ""),

@@ -91,6 +91,7 @@ class Before:
     queued_at: float
     returns: int
     note: str
+    moved_up_at: float | None
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,15 @@ class Encounter:
     returns: int = 0
     withdrawn_reason: str = ""  # left | mistake (how the participant was marked) | not_needed (they withdrew it)
     last_action: LastAction | None = None  # None: nothing to undo (never acted on, undone, or changed since)
+    estimate_minutes: float | None = None  # a clinician's estimate for this one; None: the session's
+    estimated_at: float | None = None  # when a clinician last set or cleared it
+    moved_up_at: float | None = None  # when a clinician moved them to the front; cleared when called or sent back
 
     def remember(self, action: str, by: str, at: float) -> None:
         """Record `action` as undoable, with the fields it is about to change (call before changing them)."""
         self.last_action = LastAction(action, by, at, Before(
             self.status, self.clinician_id, self.clinician_name, self.room, self.called_at, self.started_at,
-            self.ended_at, self.queued_at, self.returns, self.note))
+            self.ended_at, self.queued_at, self.returns, self.note, self.moved_up_at))
 
     @property
     def active(self) -> bool:
@@ -136,6 +140,17 @@ class Encounter:
     @property
     def open(self) -> bool:
         return self.status not in ("completed", "withdrawn")
+
+
+@dataclass
+class Duty:
+    """A clinician who said they are in the plan: since when, until when (None: to the end), and when they
+    went off duty (None: still on)."""
+
+    name: str
+    since: float
+    until: float | None = None
+    off_at: float | None = None
 
 
 @dataclass
@@ -190,6 +205,7 @@ class SessionState:
     goals: dict[str, Goal] = field(default_factory=dict)
     evaluations: dict[str, Evaluation] = field(default_factory=dict)
     follow_ups: dict[str, FollowUp] = field(default_factory=dict)  # by participant_id
+    duty: dict[str, Duty] = field(default_factory=dict)  # by clinician_id: who said they are in the plan
     closed_at: float | None = None
     cancelled_at: float | None = None
     # What the cohort's earlier sessions carry in (roster, last goals, library): derived from their logs

@@ -340,6 +340,43 @@ class UndoEncounter(Command):
 
 
 @dataclass(frozen=True)
+class GoOnDuty(Command):
+    """The clinician joins the plan (late is fine), leaving at `until` (server seconds; None: to the end); sent
+    again, it changes `until`."""
+
+    name = "go_on_duty"
+    roles = CLINICIAN
+    until: float | None = None
+
+
+@dataclass(frozen=True)
+class GoOffDuty(Command):
+    """The clinician leaves the plan now: no more one-on-ones for them."""
+
+    name = "go_off_duty"
+    roles = CLINICIAN
+
+
+@dataclass(frozen=True)
+class SetEstimate(Command):
+    """How many `minutes` (1-60) the one-on-one of `encounter_id` should take; None: the session's estimate again."""
+
+    name = "set_estimate"
+    roles = CLINICIAN
+    encounter_id: str
+    minutes: float | None
+
+
+@dataclass(frozen=True)
+class MoveUp(Command):
+    """Move the waiting participant of `encounter_id` to the front of the queue (the latest moved goes first)."""
+
+    name = "move_up"
+    roles = CLINICIAN
+    encounter_id: str
+
+
+@dataclass(frozen=True)
 class SetGoal(Command):
     """One action plan: what, how much, when, how often, and confidence 0-10; the facilitator names the
     `participant_id` of someone without a device."""
@@ -391,6 +428,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         HideTopic, MergeTopics, CastVote, RetractVote, NextTopic, ExtendTopic, RoomVote,
         CaptureStrategy, EditStrategy, HideStrategy, MarkHelpful, CallParticipant, StartEncounter, CompleteEncounter,
         NotHere, SkipEncounter, SetGoal, ShareGoal, GiveEvaluation, CloseSession, MatchParticipant, GiveFollowUp,
-        MarkTried, BringStrategy, Reschedule, CancelSession, UndoEncounter, WithdrawRequest,
+        MarkTried, BringStrategy, Reschedule, CancelSession, UndoEncounter, WithdrawRequest, GoOnDuty, GoOffDuty,
+        SetEstimate, MoveUp,
     )
 }

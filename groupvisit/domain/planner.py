@@ -1,16 +1,20 @@
 """The plan for the rest of the session's one-on-ones: who is called when, by whom, and who will not fit.
 
-`plan` is a pure function of the state, the clock and the minutes per patient. It fills the
-clinicians' time greedily: the clinician free first takes the next patient, so each slot
-starts as early as it can and slots are made in the order of their start. The next patient
-is the first in priority order (flagged numbers first, then by when they queued) who would
-not be called out of the room during a topic they care about; when everyone left would be,
-the one with the mildest conflict is called anyway and the slot says why. Flagged patients
-are never held back for the room: their numbers come first.
+`plan` is a pure function of the state, the clock and the minutes per patient (each encounter's own
+estimate, where a clinician set one). It fills the clinicians' time greedily: the clinician free first
+takes the next patient, so each slot starts as early as it can and slots are made in the order of their
+start. The next patient is the first in priority order (those a clinician moved up, the latest first;
+then flagged numbers; then by when they queued) who would not be called out of the room during a topic
+they care about; when everyone left would be, the one with the mildest conflict is called anyway and the
+slot says why. Moved-up and flagged patients are never held back for the room: they come first.
 
-Who is on duty: the state has no roster of clinicians yet, so those who have called anyone
-this session (and so any with an active encounter) are; with none, one unnamed clinician,
-`any clinician`, so that waiting patients still get an estimate.
+Each clinician's slots end by the time they leave (`until`) or the session's end, whichever is first; a
+clinician who cannot fit the next patient in before then is done for the plan, and once nobody can, the
+rest do not fit (they are never passed over for someone shorter behind them: the order is the order).
+
+Who is on duty: those who went on duty and have not gone off (`state.duty`), and anyone who has called
+someone this session since they last went off; with none ever, one unnamed clinician, `any clinician`, so
+that waiting patients still get an estimate.
 """
 
 import math
@@ -18,7 +22,7 @@ import statistics
 from dataclasses import dataclass
 
 from .agenda import timeboxes
-from .state import Numbers, SessionState
+from .state import Encounter, Numbers, SessionState
 
 DEFAULT_MINUTES = 7.0  # per one-on-one until the session has history (a cohort default comes later)
 HISTORY_NEEDED = 3  # completed encounters before their median replaces the default
@@ -42,6 +46,8 @@ class OnDuty:
     clinician_id: str  # "" for the unnamed clinician
     name: str
     free_at: float  # when their active encounter is expected to end (or now)
+    until: float | None = None  # when they leave; None: at the session's end
+    since: float | None = None  # on duty since (their going on duty, or else their first call)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class Slot:
     start: float  # the expected call time
     end: float
     conflict: str | None  # top_topic | topic | goals | None
+    minutes: float  # its length: the encounter's own estimate, or the plan's minutes per patient
 
 
 @dataclass(frozen=True)
@@ -93,72 +100,119 @@ def estimate_minutes(state: SessionState) -> float:
     return statistics.median(lengths) if len(lengths) >= HISTORY_NEEDED else DEFAULT_MINUTES
 
 
-def on_duty(state: SessionState, now: float, minutes: float) -> list[OnDuty]:
-    """The clinicians who have called someone, in the order of their first call, each free when
-    their active encounter should end. One that has run over is assumed to end a minute from now:
-    it is still going, and the least it can take is what the plan should count on."""
+def team_of(state: SessionState) -> list[tuple[str, str, float, float | None]]:
+    """Who is on duty, as (clinician_id, name, since, until), in the order they came on: those on duty by
+    their own say, and those who have called someone since they last went off (or ever, if they never did)."""
     first_call: dict[str, tuple[float, str]] = {}
     for e in state.encounters.values():
         if e.clinician_id and e.called_at is not None:
+            duty = state.duty.get(e.clinician_id)
+            if duty is not None and duty.off_at is not None and e.called_at < duty.off_at:
+                continue  # a call from before they went off duty
             at, _ = first_call.get(e.clinician_id, (e.called_at, ""))
             first_call[e.clinician_id] = (min(at, e.called_at), e.clinician_name)
+    team: dict[str, tuple[str, str, float, float | None]] = {
+        cid: (cid, name, at, None) for cid, (at, name) in first_call.items()}
+    for cid, duty in state.duty.items():
+        if duty.off_at is None:
+            team[cid] = (cid, duty.name, duty.since, duty.until)
+    return sorted(team.values(), key=lambda member: (member[2], member[0]))
+
+
+def on_duty(state: SessionState, now: float, minutes: float) -> list[OnDuty]:
+    """The clinicians on duty (see `team_of`), each free when their active encounter should end (its own
+    estimate, or `minutes`). One that has run over is assumed to end a minute from now: it is still going,
+    and the least it can take is what the plan should count on. With nobody on duty and nobody ever having
+    been, one unnamed clinician; once someone has been, nobody means nobody."""
     team = []
-    for cid, (_, name) in sorted(first_call.items(), key=lambda item: (item[1][0], item[0])):
+    for cid, name, since, until in team_of(state):
         free_at = now
         busy = state.clinician_encounter(cid)
         if busy is not None:
             began = busy.started_at if busy.started_at is not None else busy.called_at
             assert began is not None
-            free_at = began + minutes * 60
+            free_at = began + length_of(busy, minutes * 60)
             if free_at <= now:
                 free_at = now + OVERRUN_MINUTES * 60
-        team.append(OnDuty(cid, name, free_at))
-    return team or [OnDuty("", ANY_CLINICIAN, now)]
+        team.append(OnDuty(cid, name, free_at, until, since))
+    if team or state.duty or any(e.called_at is not None for e in state.encounters.values()):
+        return team
+    return [OnDuty("", ANY_CLINICIAN, now)]
+
+
+def length_of(enc: Encounter, default: float) -> float:
+    """How many seconds `enc` should take: its own estimate, or `default` (seconds)."""
+    return default if enc.estimate_minutes is None else enc.estimate_minutes * 60
+
+
+def priority(enc: Encounter, urgent: set[str]) -> tuple[bool, float, bool, float]:
+    """Moved up first (the latest first), then flagged, then by when they queued."""
+    moved = enc.moved_up_at is not None
+    return (not moved, -(enc.moved_up_at or 0.0), enc.id not in urgent, enc.queued_at)
 
 
 def plan(state: SessionState, now: float, minutes: float | None = None,
          clinicians: list[OnDuty] | None = None) -> Plan:
-    """The plan for every waiting patient from `now` (`minutes` each, by `clinicians`: by default
-    from the state, see `estimate_minutes` and `on_duty`)."""
+    """The plan for every waiting patient from `now` (`minutes` each unless a clinician set their own, by
+    `clinicians`: by default from the state, see `estimate_minutes` and `on_duty`)."""
     if minutes is not None and not minutes > 0:
         raise ValueError(f"the minutes per patient must be more than 0, not {minutes!r}")
     if clinicians is not None and not clinicians:
         raise ValueError("a plan needs at least one clinician on duty")
-    length = (estimate_minutes(state) if minutes is None else minutes) * 60
-    team = on_duty(state, now, length / 60) if clinicians is None else clinicians
-    urgent = {e.id for e in state.encounters.values()
-              if e.status == "waiting" and flags(state.participants[e.participant_id].numbers)}
+    default = (estimate_minutes(state) if minutes is None else minutes) * 60
+    team = on_duty(state, now, default / 60) if clinicians is None else clinicians
+    flagged = {e.id for e in state.encounters.values()
+               if e.status == "waiting" and flags(state.participants[e.participant_id].numbers)}
     waiting = sorted((e for e in state.encounters.values() if e.status == "waiting"),
-                     key=lambda e: (e.id not in urgent, e.queued_at))
+                     key=lambda e: priority(e, flagged))
+    first = {e.id for e in waiting if e.id in flagged or e.moved_up_at is not None}  # never held back
     avoid = windows_to_avoid(state, now, [e.participant_id for e in waiting])
     free = [max(c.free_at, now) for c in team]
+    limit = [state.ends_at if c.until is None else min(c.until, state.ends_at) for c in team]
+    taking = [n for n in range(len(team)) if free[n] < limit[n]]  # who can still see someone
     slots: list[Slot] = []
-    does_not_fit: list[str] = []
-    short = 0.0
-    while waiting:
-        n = free.index(min(free))  # the clinician free first (the first on duty, if tied)
+    while waiting and taking:
+        n = min(taking, key=lambda k: (free[k], k))  # the clinician free first (the first on duty, if tied)
         start = free[n]
-        end = start + length
-        chosen, conflict = 0, None
-        if waiting[0].id not in urgent:
-            best = None
-            for k, enc in enumerate(waiting):
-                found = conflict_at(avoid[enc.participant_id], start, end)
-                if best is None or SEVERITY[found] < best:
-                    chosen, conflict, best = k, found, SEVERITY[found]
-                    if not best:
-                        break
-        else:
-            conflict = conflict_at(avoid[waiting[0].participant_id], start, end)
-        enc = waiting.pop(chosen)
+        chosen, conflict = choose(waiting, first, avoid, start, default)
+        enc = waiting[chosen]
+        end = start + length_of(enc, default)
+        if end > limit[n]:
+            taking.remove(n)  # they leave before this one would end: done for the plan
+            continue
+        waiting.pop(chosen)
         free[n] = end
-        if end <= state.ends_at:
-            slots.append(Slot(enc.id, enc.participant_id, team[n].clinician_id, team[n].name, start, end, conflict))
-        else:
-            does_not_fit.append(enc.id)
-            short += end - max(start, state.ends_at)
-    return Plan(now, length / 60, tuple(team), tuple(slots), tuple(does_not_fit),
+        slots.append(Slot(enc.id, enc.participant_id, team[n].clinician_id, team[n].name, start, end, conflict,
+                          (end - start) / 60))
+    # Those left do not fit; laid out after the plan, on whoever is free first, they say how much time is short.
+    short = 0.0
+    for enc in waiting:
+        length = length_of(enc, default)
+        if not team:
+            short += length
+            continue
+        n = free.index(min(free))
+        start, free[n] = free[n], free[n] + length
+        short += free[n] - max(start, limit[n])
+    return Plan(now, default / 60, tuple(team), tuple(slots), tuple(e.id for e in waiting),
                 math.ceil(round(short) / 60))
+
+
+def choose(waiting: list[Encounter], first: set[str], avoid: dict[str, list["Window"]], start: float,
+           default: float) -> tuple[int, str | None]:
+    """Which of `waiting` (in priority order) a slot from `start` takes, and the conflict it has: the first,
+    if nothing may hold them back, else the first with the mildest conflict over their own length."""
+    head = waiting[0]
+    if head.id in first:
+        return 0, conflict_at(avoid[head.participant_id], start, start + length_of(head, default))
+    chosen, conflict, best = 0, None, None
+    for k, enc in enumerate(waiting):
+        found = conflict_at(avoid[enc.participant_id], start, start + length_of(enc, default))
+        if best is None or SEVERITY[found] < best:
+            chosen, conflict, best = k, found, SEVERITY[found]
+            if not best:
+                break
+    return chosen, conflict
 
 
 Window = tuple[float, float, str]

@@ -81,6 +81,7 @@ def apply_called(state: SessionState, e: ParticipantCalled) -> None:
     enc.remember("call", e.clinician_id, e.at)
     enc.status, enc.clinician_id, enc.clinician_name = "called", e.clinician_id, e.clinician_name
     enc.room, enc.called_at = e.room, e.at
+    enc.moved_up_at = None  # moved up to be called: they were
 
 
 def apply_started(state: SessionState, e: EncounterStarted) -> None:
@@ -109,4 +110,4 @@ def apply_returned(state: SessionState, e: ReturnedToQueue) -> None:
     enc.returned_as += (e.reason,)
     enc.status, enc.queued_at, enc.returns = "waiting", e.at, enc.returns + 1
     enc.clinician_id = enc.clinician_name = enc.room = enc.withdrawn_reason = ""
-    enc.called_at = None
+    enc.called_at = enc.moved_up_at = None  # back in the queue at its end, not at the front

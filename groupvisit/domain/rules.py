@@ -7,8 +7,8 @@ is given; `apply` folds one event into a state (in place, for speed) and returns
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import (agenda, checkin, discussion, evaluation, follow_up, goals, library, lifecycle, matching, queue, roster,
-               strategies, undo)
+from . import (agenda, checkin, discussion, duty, evaluation, follow_up, goals, library, lifecycle, matching, queue,
+               roster, strategies, undo)
 from . import commands as c
 from . import events as ev
 from .errors import Refused
@@ -57,6 +57,10 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.BringStrategy: library.bring_strategy,
     c.Reschedule: lifecycle.reschedule,
     c.CancelSession: lifecycle.cancel_session,
+    c.GoOnDuty: duty.go_on_duty,
+    c.GoOffDuty: duty.go_off_duty,
+    c.SetEstimate: duty.set_estimate,
+    c.MoveUp: duty.move_up,
 }
 
 APPLIERS: dict[type[ev.Event], Applier] = {
@@ -98,6 +102,10 @@ APPLIERS: dict[type[ev.Event], Applier] = {
     ev.ParticipantMatched: matching.apply_matched,
     ev.FollowUpGiven: follow_up.apply_follow_up,
     ev.StrategyTried: library.apply_tried,
+    ev.ClinicianOnDuty: duty.apply_on_duty,
+    ev.ClinicianOffDuty: duty.apply_off_duty,
+    ev.EstimateSet: duty.apply_estimate,
+    ev.MovedUp: duty.apply_moved_up,
 }
 
 

@@ -91,6 +91,7 @@ class Before:
     queued_at: float
     returns: int
     note: str
+    moved_up_at: float | None
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,15 @@ class Encounter:
     returned_as: tuple[str, ...] = ()  # why it went back to the queue each time: not_here, skipped, present_again
     withdrawn_reason: str = ""  # left | mistake (how the participant was marked) | not_needed (they withdrew it)
     last_action: LastAction | None = None  # None: nothing to undo (never acted on, undone, or changed since)
+    estimate_minutes: float | None = None  # a clinician's estimate for this one; None: the session's
+    estimated_at: float | None = None  # when a clinician last set or cleared it
+    moved_up_at: float | None = None  # when a clinician moved them to the front; cleared when called or sent back
 
     def remember(self, action: str, by: str, at: float) -> None:
         """Record `action` as undoable, with the fields it is about to change (call before changing them)."""
         self.last_action = LastAction(action, by, at, Before(
             self.status, self.clinician_id, self.clinician_name, self.room, self.called_at, self.started_at,
-            self.ended_at, self.queued_at, self.returns, self.note))
+            self.ended_at, self.queued_at, self.returns, self.note, self.moved_up_at))
 
     @property
     def active(self) -> bool:
@@ -143,6 +147,17 @@ class Encounter:
         """How long the one-on-one took, from its start (or its call, if never started) to its end."""
         began = self.started_at if self.started_at is not None else self.called_at
         return None if began is None or self.ended_at is None else (self.ended_at - began) / 60
+
+
+@dataclass
+class Duty:
+    """A clinician who said they are in the plan: since when, until when (None: to the end), and when they
+    went off duty (None: still on)."""
+
+    name: str
+    since: float
+    until: float | None = None
+    off_at: float | None = None
 
 
 @dataclass
@@ -197,6 +212,7 @@ class SessionState:
     goals: dict[str, Goal] = field(default_factory=dict)
     evaluations: dict[str, Evaluation] = field(default_factory=dict)
     follow_ups: dict[str, FollowUp] = field(default_factory=dict)  # by participant_id
+    duty: dict[str, Duty] = field(default_factory=dict)  # by clinician_id: who said they are in the plan
     closed_at: float | None = None
     cancelled_at: float | None = None
     # What the cohort's earlier sessions carry in (roster, last goals, library): derived from their logs

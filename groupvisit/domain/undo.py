@@ -3,14 +3,14 @@
 The latest call, start, complete, not-here or skip on an encounter can be undone by whoever did it (a
 skip by the facilitator or a clinician; the rest only by the clinician) for `UNDO_SECONDS` after it.
 What each undo restores is the encounter exactly as it was before the move:
-- call → waiting again, at its old place in the queue (a call never moved its place);
+- call → waiting again, at its old place in the queue (a call never moved its place; moved up, if it was);
 - start → called by the same clinician, to the same room;
 - complete → in progress again. The note written at completion is kept, so the clinician's Complete form
   opens with it to edit and send again (completing once more records the note then sent);
 - not-here → called again by that clinician, with its old place and count of returns;
-- skip → waiting at its old place, its count of returns as before.
+- skip → waiting at its old place (moved up, if it was), its count of returns as before.
 Only the latest move can be undone, and once: the undo clears it, and any later change to the encounter
-(another move, a withdrawal) replaces or clears it. An undo that would leave a clinician with two active
+(another move, a withdrawal, a move up) replaces or clears it. An undo that would leave a clinician with two active
 encounters or a participant with two open ones is refused, as the moves themselves are.
 """
 
@@ -45,7 +45,7 @@ def undo_encounter(state: SessionState, cmd: UndoEncounter, actor: Actor, now: f
     note = enc.note if last.action == "complete" else was.note
     return [EncounterUndone(enc.id, enc.participant_id, last.action, actor.id, was.status, was.clinician_id,
                             was.clinician_name, was.room, was.called_at, was.started_at, was.ended_at,
-                            was.queued_at, was.returns, note, now)]
+                            was.queued_at, was.returns, note, now, was.moved_up_at)]
 
 
 def refuse_double_booking(state: SessionState, enc: Encounter, last: LastAction) -> None:
@@ -71,6 +71,6 @@ def apply_undone(state: SessionState, e: EncounterUndone) -> None:
     enc = state.encounters[e.encounter_id]
     enc.status, enc.clinician_id, enc.clinician_name, enc.room = e.status, e.clinician_id, e.clinician_name, e.room
     enc.called_at, enc.started_at, enc.ended_at = e.called_at, e.started_at, e.ended_at
-    enc.queued_at, enc.returns, enc.note = e.queued_at, e.returns, e.note
+    enc.queued_at, enc.returns, enc.note, enc.moved_up_at = e.queued_at, e.returns, e.note, e.moved_up_at
     enc.returned_as = enc.returned_as[:e.returns]  # an undone return is not one
     enc.last_action = None  # undone once; the next move can be undone again

@@ -156,6 +156,11 @@ def queue_order(state: SessionState) -> list[Encounter]:
                                           e.queued_at))
 
 
+def waiting_in_plan_order(state: SessionState) -> list[Encounter]:
+    """Waiting encounters in the order the plan expects to call them (`Plan.order`)."""
+    return [state.encounters[eid] for eid in current_plan(state).order()]
+
+
 def encounter_dict(state: SessionState, enc: Encounter, viewer: Actor) -> dict[str, Any]:
     """One encounter for a staff screen; `undo`, what `viewer` may undo on it, is theirs alone."""
     participant = state.participants[enc.participant_id]
@@ -168,7 +173,8 @@ def encounter_dict(state: SessionState, enc: Encounter, viewer: Actor) -> dict[s
         "note": enc.note, "returns": enc.returns, "withdrawn_reason": enc.withdrawn_reason,
         "numbers": numbers_dict(participant.numbers), "flags": flags(participant.numbers),
         "in_top_topic": current is not None and top_topic(state, enc.participant_id) == current.topic_id,
-        "prior": prior_of(state, enc.participant_id), **undo_of(enc, viewer),
+        "prior": prior_of(state, enc.participant_id), "estimate_minutes": enc.estimate_minutes,
+        "moved_up": enc.moved_up_at is not None, **undo_of(enc, viewer),
     }
 
 
@@ -189,7 +195,9 @@ def planned_at(state: SessionState) -> float:
     moments += [at for item in state.agenda for at in (item.started_at, item.ended_at) if at is not None]
     moments += [s.at for s in state.strategies.values()]
     moments += [at for e in state.encounters.values()
-                for at in (e.requested_at, e.queued_at, e.called_at, e.started_at, e.ended_at) if at is not None]
+                for at in (e.requested_at, e.queued_at, e.called_at, e.started_at, e.ended_at, e.moved_up_at,
+                           e.estimated_at) if at is not None]
+    moments += [at for d in state.duty.values() for at in (d.since, d.off_at) if at is not None]
     moments += [g.at for g in state.goals.values()] + [v.at for v in state.evaluations.values()]
     moments += [f.at for f in state.follow_ups.values()]
     return max(moments)
@@ -207,10 +215,11 @@ def plan_section(state: SessionState, the_plan: Plan) -> dict[str, Any]:
     names = {pid: p.name for pid, p in state.participants.items()}
     slots = [{"encounter_id": s.encounter_id, "participant_id": s.participant_id, "name": names[s.participant_id],
               "clinician_id": s.clinician_id, "clinician_name": s.clinician_name, "expected_at": s.start,
-              "expected_end": s.end, "conflict": s.conflict} for s in the_plan.slots]
+              "expected_end": s.end, "conflict": s.conflict, "minutes": s.minutes} for s in the_plan.slots]
     return {
         "planned_at": the_plan.now, "minutes_per_patient": the_plan.minutes, "ends_at": state.ends_at,
         "clinicians": [{"clinician_id": c.clinician_id, "name": c.name, "free_at": max(c.free_at, the_plan.now),
+                        "until": c.until, "on_duty_since": c.since,
                         "encounter_ids": [s.encounter_id for s in the_plan.lane(c.clinician_id)]}
                        for c in the_plan.clinicians],
         "slots": slots,
@@ -225,7 +234,7 @@ def queue_section(state: SessionState, viewer: Actor) -> dict[str, Any]:
     done = [e for e in state.encounters.values() if e.status == "completed"]
     withdrawn = [e for e in state.encounters.values() if e.status == "withdrawn"]
     return {
-        "waiting": [encounter_dict(state, e, viewer) for e in queue_order(state)],
+        "waiting": [encounter_dict(state, e, viewer) for e in waiting_in_plan_order(state)],
         "active": [encounter_dict(state, e, viewer) for e in active],
         "completed": [encounter_dict(state, e, viewer) for e in done],
         "withdrawn": [encounter_dict(state, e, viewer) for e in withdrawn],
@@ -259,13 +268,13 @@ def me_section(state: SessionState, participant_id: str) -> dict[str, Any] | Non
         (e for e in reversed(state.encounters.values()) if e.participant_id == participant_id), None)
     visit = None
     if enc is not None:
-        order = [e.id for e in queue_order(state)]
-        # Only their own expected time: the plan's other slots are other people's.
+        # Only their own place and expected time: the plan's other slots are other people's.
         the_plan = current_plan(state) if enc.status == "waiting" else None
+        order = the_plan.order() if the_plan else []
         slot = next((s for s in the_plan.slots if s.encounter_id == enc.id), None) if the_plan else None
         visit = {
             "encounter_id": enc.id, "request": enc.request, "status": enc.status,
-            "position": order.index(enc.id) + 1 if enc.id in order else None,
+            "position": order.index(enc.id) + 1 if the_plan else None,
             "expected_at": slot.start if slot else None, "planned_at": the_plan.now if the_plan else None,
             "clinician_name": enc.clinician_name, "room": enc.room, "called_at": enc.called_at,
             "started_at": enc.started_at, "ended_at": enc.ended_at, "withdrawn_reason": enc.withdrawn_reason,

@@ -196,6 +196,10 @@ SAMPLE_COMMANDS: dict[type[c.Command], c.Command] = {
     c.BringStrategy: c.BringStrategy("s0:s1"),
     c.Reschedule: c.Reschedule(T0 + 86400, T0 + 86400 + 7200),
     c.CancelSession: c.CancelSession("the room flooded"),
+    c.GoOnDuty: c.GoOnDuty(T0 + 3600),
+    c.GoOffDuty: c.GoOffDuty(),
+    c.SetEstimate: c.SetEstimate("e1", 10),
+    c.MoveUp: c.MoveUp("e1"),
 }
 
 

@@ -247,7 +247,8 @@ def test_queue_order_puts_someone_whose_top_topic_is_under_discussion_behind_the
     assert view_for(s.state, DR1)["queue"]["waiting"][-1]["in_top_topic"] is True
     s.run(c.NextTopic())  # Food: Bob's top topic, not Ann's
     assert [e.participant_id for e in queue_order(s.state)] == [ann.id, cy.id, bob.id]
-    assert view_for(s.state, ann)["me"]["visit"]["position"] == 1
+    # A patient's place is the plan's: Cy, who voted for neither, before Ann, who voted for Food too.
+    assert [view_for(s.state, who)["me"]["visit"]["position"] for who in (cy, ann, bob)] == [1, 2, 3]
 
 
 def test_queue_order_is_first_come_first_served_outside_discussion() -> None:

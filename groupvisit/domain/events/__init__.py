@@ -21,7 +21,7 @@ from .agenda import (AgendaFixed, TopicEdited, TopicHidden, TopicProposed, Topic
 from .discussion import TopicStarted, TopicExtended, TopicEnded, RoomVoted
 from .strategies import StrategyCaptured, StrategyEdited, StrategyHidden, StrategyMarkedHelpful, StrategyTried
 from .queue import (ParticipantCalled, EncounterStarted, EncounterCompleted, ReturnedToQueue, EncounterWithdrawn,
-                    EncounterUndone)
+                    EncounterUndone, ClinicianOnDuty, ClinicianOffDuty, EstimateSet, MovedUp)
 from .goals import GoalSet, GoalShared, EvaluationGiven, FollowUpGiven
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
@@ -31,6 +31,7 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     StrategyEdited, StrategyHidden, StrategyMarkedHelpful, ParticipantCalled, EncounterStarted,
     EncounterCompleted, ReturnedToQueue, EncounterWithdrawn, GoalSet, GoalShared, EvaluationGiven,
     SessionRescheduled, SessionCancelled, ParticipantMatched, FollowUpGiven, StrategyTried, EncounterUndone,
+    ClinicianOnDuty, ClinicianOffDuty, EstimateSet, MovedUp,
 )}
 
 __all__ = [
@@ -41,7 +42,7 @@ __all__ = [
     "StrategyHidden", "StrategyMarkedHelpful", "TopicEdited", "TopicEnded", "TopicExtended", "TopicHidden",
     "TopicProposed", "TopicStarted", "TopicsMerged", "VisitRequested", "VoteBudgetSet", "VoteCast",
     "VoteRetracted", "SessionRescheduled", "SessionCancelled", "ParticipantMatched", "FollowUpGiven",
-    "StrategyTried", "EncounterUndone",
+    "StrategyTried", "EncounterUndone", "ClinicianOnDuty", "ClinicianOffDuty", "EstimateSet", "MovedUp",
 ]
 
 

@@ -1,4 +1,5 @@
-"""The one-on-one queue: calls, encounters, returns to the queue and withdrawals."""
+"""The one-on-one queue: calls, encounters, returns to the queue and withdrawals; who is on duty, estimates and
+moves up."""
 
 from dataclasses import dataclass
 
@@ -91,4 +92,54 @@ class EncounterUndone(Event):
     queued_at: float
     returns: int
     note: str
+    at: float
+    moved_up_at: float | None = None  # added later: an older log's undone moves were never of a moved-up patient
+
+
+@dataclass(frozen=True)
+class ClinicianOnDuty(Event):
+    """Clinician `clinician_id` (`name`) is in the plan from `at`, until `until` (None: to the end); sent again, the
+    new `until` replaces the old."""
+
+    type = "clinician_on_duty"
+    audience = "private"  # no participant_id: staff only
+    clinician_id: str
+    name: str
+    until: float | None
+    at: float
+
+
+@dataclass(frozen=True)
+class ClinicianOffDuty(Event):
+    """Clinician `clinician_id` left the plan at `at`: no more one-on-ones for them."""
+
+    type = "clinician_off_duty"
+    audience = "private"
+    clinician_id: str
+    at: float
+
+
+@dataclass(frozen=True)
+class EstimateSet(Event):
+    """Clinician `by` expects encounter `encounter_id` of `participant_id` to take `minutes` (None: the session's
+    estimate again)."""
+
+    type = "estimate_set"
+    audience = "private"
+    encounter_id: str
+    participant_id: str
+    minutes: float | None
+    by: str
+    at: float
+
+
+@dataclass(frozen=True)
+class MovedUp(Event):
+    """Clinician `by` moved waiting encounter `encounter_id` of `participant_id` to the front of the queue at `at`."""
+
+    type = "moved_up"
+    audience = "private"
+    encounter_id: str
+    participant_id: str
+    by: str
     at: float

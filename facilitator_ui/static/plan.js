@@ -42,39 +42,41 @@ export function expectedText(slot, now, me) {
 
 // ---- Whether everyone fits --------------------------------------------------------------
 
-// The sentence the team reads (and a screen reader hears once, when it changes), and whether it is a warning.
-export function fitText(plan, slots, now) {
+// What the team reads in two parts: `said`, the news a screen reader hears (once, when it changes: who will
+// not be seen, not each minute the shortfall grows), and `detail`, the figures that follow it on the screen.
+export function fitText(plan, slots) {
   const missing = plan.does_not_fit;
   if (missing.length) {
     return {
-      warning: true,
-      text: "At this pace " + plural(missing.length, "person", "people") + " will not be seen: " +
-        missing.map((m) => m.name).join(", ") + " · about " + plural(plan.shortfall_minutes, "minute", "minutes") +
-        " short",
+      state: "warning",
+      said: "At this pace " + plural(missing.length, "person", "people") + " will not be seen: " +
+        missing.map((m) => m.name).join(", "),
+      detail: " · about " + plural(plan.shortfall_minutes, "minute", "minutes") + " short",
     };
   }
-  if (!slots.size) return { warning: false, text: "" };
+  if (!slots.size) return { state: "none", said: "", detail: "" };
   const last = Math.max(...Array.from(slots.values(), (s) => s.end));
   if (last > plan.ends_at) { // no event since the plan, and the time it counted on has gone by
     return {
-      warning: true,
-      text: "Running behind: at this pace the last one-on-one ends about " + clockTime(last) +
-        ", after the session ends at " + clockTime(plan.ends_at),
+      state: "warning",
+      said: "Running behind the plan",
+      detail: ": at this pace the last one-on-one ends about " + clockTime(last) + ", after the session ends at " +
+        clockTime(plan.ends_at),
     };
   }
-  return { warning: false, text: "Everyone fits: the last one-on-one ends about " + clockTime(last) };
+  return { state: "fits", said: "Everyone fits", detail: ": the last one-on-one ends about " + clockTime(last) };
 }
 
-// Fills the page's #plan-fit box: its live region (#plan-status, written only when its words change) and,
-// with a warning, what the team can do (#plan-advice).
+// Fills the page's #plan-fit box: its live region (#plan-status, written only when its words change), the
+// figures after it (#plan-detail) and, with a warning, what the team can do (#plan-advice).
 export function renderFit(view, now) {
   const plan = view.queue.plan;
   const closed = view.session.phase === "closed";
-  const { warning, text } = closed ? { warning: false, text: "" } : fitText(plan, liveSlots(plan, now), now);
-  const box = document.getElementById("plan-fit");
-  box.dataset.warning = String(warning);
-  setText(document.getElementById("plan-status"), text);
-  show(document.getElementById("plan-advice"), warning);
+  const fit = closed ? { state: "none", said: "", detail: "" } : fitText(plan, liveSlots(plan, now));
+  document.getElementById("plan-fit").dataset.state = fit.state;
+  setText(document.getElementById("plan-status"), fit.said);
+  setText(document.getElementById("plan-detail"), fit.detail);
+  show(document.getElementById("plan-advice"), fit.state === "warning");
 }
 
 // ---- Why someone cannot be called without taking them out of the room -------------------
@@ -91,7 +93,7 @@ function topicDuring(agenda, plannedAt, start, end) {
   const overrun = current ? Math.max(0, plannedAt - current.ends_at) : 0;
   let best = null;
   let most = 0;
-  for (const item of liveAgenda(agenda, 0, plannedAt).items) {
+  for (const item of liveAgenda(agenda, 0, plannedAt).items) { // (its `fits` is not needed here)
     let window = null;
     if (item.status === "current") window = [item.started_at, item.ends_at + overrun];
     else if (item.status === "pending") window = [item.planned_start, item.planned_end];
@@ -107,7 +109,9 @@ function topicDuring(agenda, plannedAt, start, end) {
 export function conflictText(view, e, slot, now, hasGoal) {
   const plan = view.queue.plan;
   if (slot && slot.conflict) {
-    const what = REASON[slot.conflict](topicDuring(view.agenda, plan.planned_at, slot.expected_at, slot.expected_end));
+    const title = slot.conflict === "goals" ? "" : topicDuring(view.agenda, plan.planned_at, slot.expected_at,
+      slot.expected_end);
+    const what = REASON[slot.conflict](title);
     return slot.start - now < NOW_SLACK
       ? "Calling " + e.name + " now takes them out of " + what + "."
       : "The plan calls " + e.name + " " + whenText(slot.start, now) + ", during " + what + ": no better time is left.";

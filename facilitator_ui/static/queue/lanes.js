@@ -36,7 +36,8 @@ function makeLane() {
 
 function dutyText(c) {
   if (!c.clinician_id) return "Nobody has called anyone yet: the plan counts one clinician";
-  return c.until ? "On duty until " + clockTime(c.until) : "On duty to the end";
+  const since = c.on_duty_since ? "since " + clockTime(c.on_duty_since) + ", " : "";
+  return "On duty " + since + (c.until ? "until " + clockTime(c.until) : "to the end");
 }
 
 function nowText(c, active, now) {

@@ -87,18 +87,20 @@ const REASON = {
   goals: () => "goal setting before they have set a goal",
 };
 
-// The agenda topic that most overlaps [start, end) in the plan's own timing (as of `plannedAt`).
-function topicDuring(agenda, plannedAt, start, end) {
-  const current = agenda.current;
-  const overrun = current ? Math.max(0, plannedAt - current.ends_at) : 0;
+// The agenda topic that most overlaps [start, end) in the plan's own timing (as of `plannedAt`); `known`, the
+// one the screen knows the patient cares about (their top topic, under discussion), whenever it overlaps at all.
+function topicDuring(view, plannedAt, start, end, known) {
+  const { agenda, session } = view;
+  const overrun = agenda.current ? Math.max(0, plannedAt - agenda.current.ends_at) : 0;
   let best = null;
   let most = 0;
-  for (const item of liveAgenda(agenda, 0, plannedAt).items) { // (its `fits` is not needed here)
+  for (const item of liveAgenda(agenda, session.goals_at, plannedAt).items) {
     let window = null;
     if (item.status === "current") window = [item.started_at, item.ends_at + overrun];
     else if (item.status === "pending") window = [item.planned_start, item.planned_end];
     if (!window) continue;
     const overlap = Math.min(window[1], end) - Math.max(window[0], start);
+    if (overlap > 0 && item.topic_id === known) return item.title;
     if (overlap > most) [best, most] = [item, overlap];
   }
   return best ? best.title : "";
@@ -109,8 +111,9 @@ function topicDuring(agenda, plannedAt, start, end) {
 export function conflictText(view, e, slot, now, hasGoal) {
   const plan = view.queue.plan;
   if (slot && slot.conflict) {
-    const title = slot.conflict === "goals" ? "" : topicDuring(view.agenda, plan.planned_at, slot.expected_at,
-      slot.expected_end);
+    const known = slot.conflict === "top_topic" && e.in_top_topic ? view.agenda.current.topic_id : null;
+    const title = slot.conflict === "goals" ? ""
+      : topicDuring(view, plan.planned_at, slot.expected_at, slot.expected_end, known);
     const what = REASON[slot.conflict](title);
     return slot.start - now < NOW_SLACK
       ? "Calling " + e.name + " now takes them out of " + what + "."

@@ -1,7 +1,9 @@
-// The one-on-one visits at a glance: who is with a clinician, who waits (and how long), who is done;
-// the facilitator can skip someone for now, and undo that skip for a short while.
+// The one-on-one visits at a glance: whether everyone fits the session, who is with a clinician, who waits
+// (how long, and when and with whom they are expected to be called), who is done; the facilitator can skip
+// someone for now, and undo that skip for a short while. No flags on numbers here: those are the queue's.
 import { clockTime } from "/static/common/live.js";
 import { el, setText, show, syncList } from "/static/common/patch.js";
+import { expectedText, liveSlots, renderFit } from "../plan.js";
 import { duration, run } from "../staff.js";
 import { fillUndo, makeUndo } from "../undo.js";
 
@@ -45,16 +47,23 @@ function makeWaitingRow(e) {
   });
   return el("li", {},
     el("span", { class: "who" }), " ", el("span", { class: "waited subtle" }), " ",
+    el("span", { class: "expected", "data-testid": "expected" }),
     el("span", { class: "flag" }), skip, alertNode, makeUndo(e, (name, args) => channel.send(name, args)));
 }
 
-// Every second: how long each person has waited, and how long a skip of theirs can still be undone.
+// Every second: whether everyone fits, how long each person has waited and when they are expected (the plan
+// slips on the screen's clock between events), and how long a skip of theirs can still be undone.
 export function tick(view) {
   const now = channel.serverNow() / 1000;
+  renderFit(view, now);
+  const slots = liveSlots(view.queue.plan, now);
   const waiting = new Map(view.queue.waiting.map((e) => [e.encounter_id, e]));
   for (const row of $("queue-waiting").children) {
-    setText(row.querySelector(".waited"), row.dataset.closed === "true" ? "not seen"
-      : "waiting " + duration(now - Number(row.dataset.queuedAt)));
+    const closed = row.dataset.closed === "true";
+    setText(row.querySelector(".waited"), closed ? "not seen" : "waiting " + duration(now - Number(row.dataset.queuedAt)));
+    const slot = slots.get(row.dataset.encounterId);
+    setText(row.querySelector(".expected"), closed ? "" : (slot ? "expected " : "") + expectedText(slot, now, null));
+    row.querySelector(".expected").dataset.planned = String(Boolean(slot));
     const e = waiting.get(row.dataset.encounterId);
     if (e) fillUndo(row.querySelector(".undo-box"), e, now);
   }

@@ -1,0 +1,44 @@
+// Who has been seen (latest first, with an Undo for a mistaken Complete) and who left the queue unseen.
+import { clockTime } from "/static/common/live.js";
+import { el, setText, show, syncList } from "/static/common/patch.js";
+import { duration } from "../staff.js";
+import { fillUndo, makeUndo } from "../undo.js";
+
+const $ = (id) => document.getElementById(id);
+const REASONS = {
+  left: "left the session", mistake: "checked in by mistake", not_needed: "said they don't need it today",
+};
+
+export function render(view, screen) {
+  renderCompleted(view.queue.completed, screen);
+  renderWithdrawn(view.queue.withdrawn);
+}
+
+function renderCompleted(completed, screen) {
+  const latest = [...completed].sort((a, b) => b.ended_at - a.ended_at);
+  const now = screen.now();
+  setText($("completed-count"), completed.length);
+  show($("completed-empty"), completed.length === 0);
+  syncList($("completed-list"), latest, (e) => e.encounter_id,
+    (e) => el("li", {}, el("h3", { class: "who" }), el("p", { class: "times" }), el("p", { class: "note-text" }),
+      makeUndo(e, screen.send)),
+    (row, e) => {
+      row.dataset.encounterId = e.encounter_id;
+      setText(row.querySelector(".who"), e.name);
+      const by = e.clinician_id === screen.me ? "you" : e.clinician_name;
+      setText(row.querySelector(".times"), clockTime(e.started_at) + "–" + clockTime(e.ended_at) + " · " +
+        duration(e.ended_at - e.started_at) + " · with " + by);
+      setText(row.querySelector(".note-text"), e.note ? "Note: " + e.note : "No note");
+      fillUndo(row.querySelector(".undo-box"), e, now);
+    });
+}
+
+// Someone who left the session, or was checked in by mistake, leaves the queue unseen: said, not lost.
+function renderWithdrawn(withdrawn) {
+  show($("withdrawn-heading"), withdrawn.length > 0);
+  setText($("withdrawn-count"), withdrawn.length);
+  syncList($("withdrawn-list"), withdrawn, (e) => e.encounter_id, () => el("li", {}), (row, e) => {
+    row.dataset.encounterId = e.encounter_id;
+    setText(row, e.name + " — withdrawn: " + (REASONS[e.withdrawn_reason] || "left the queue"));
+  });
+}

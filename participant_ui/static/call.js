@@ -53,38 +53,14 @@ export function tick() {
 function renderCard(view, aloud) {
   const visit = view.me && view.me.visit;
   const status = visit ? visit.status : null;
-  const clinician = (visit && visit.clinician_name) || _("The doctor");
-  let kicker = "";
-  let title = "";
-  let detail = "";
-  let hint = "";
-  if (status === "waiting") {
-    kicker = _("You're in line for your one-on-one");
-    ({ title, detail, hint } = waiting(visit, live.channel.serverNow() / 1000));
-  } else if (status === "called") {
-    title = visit.room ? fill(_("%(clinician)s is ready for you in %(room)s"), { clinician, room: visit.room })
-      : fill(_("%(clinician)s is ready for you"), { clinician });
-    detail = visit.room ? "" : _("A team member will show you where to go.");
-  } else if (status === "in_progress") {
-    title = fill(_("You're with %(clinician)s"), { clinician });
-  } else if (status === "completed") {
-    title = _("Your one-on-one is done");
-    detail = _("Back to the group — thank you.");
-  } else if (status === "withdrawn" && visit.withdrawn_reason === "not_needed") {
-    title = _("You're no longer in line for a one-on-one");
-    detail = _("You said you don't need it today. If you change your mind, write below and put yourself in line again.");
-  } else if (status === "withdrawn") {
-    // Only someone marked as having left sees this (one checked in by mistake is sent to the join page).
-    title = _("You're no longer in line for a one-on-one");
-    detail = _("The care team marked you as having left. If you're still here, tell a team member.");
-  }
+  const { kicker, title, detail, hint } = visit ? words(visit) : {};
   const card = $("visit-status");
   card.dataset.visit = status || "none";
   setText($("visit-status-kicker"), kicker);
   setText($("visit-status-title"), title);
   setText($("visit-status-detail"), detail);
   setText($("visit-status-hint"), hint);
-  show(card, title !== "");
+  show(card, Boolean(title));
   show($("call-sound"), status === "waiting" || status === "called");
 
   const said = [kicker, title, detail].filter(Boolean).map(sentence).join(" ");
@@ -93,6 +69,33 @@ function renderCard(view, aloud) {
     setText($("visit-announce"), status === "called" ? "" : said);
   }
   shown = said;
+}
+
+// {kicker, title, detail, hint} of the card for this visit (nothing to show: no title).
+function words(visit) {
+  const clinician = visit.clinician_name || _("The doctor");
+  const room = visit.room;
+  switch (visit.status) {
+    case "waiting":
+      return { kicker: _("You're in line for your one-on-one"), ...waiting(visit, live.channel.serverNow() / 1000) };
+    case "called":
+      return room ? { title: fill(_("%(clinician)s is ready for you in %(room)s"), { clinician, room }) }
+        : { title: fill(_("%(clinician)s is ready for you"), { clinician }), detail: _("A team member will show you where to go.") };
+    case "in_progress":
+      return { title: fill(_("You're with %(clinician)s"), { clinician }) };
+    case "completed":
+      return { title: _("Your one-on-one is done"), detail: _("Back to the group — thank you.") };
+    case "withdrawn":
+      return {
+        title: _("You're no longer in line for a one-on-one"),
+        detail: visit.withdrawn_reason === "not_needed"
+          ? _("You said you don't need it today. If you change your mind, write below and put yourself in line again.")
+          // Only someone marked as having left sees this (one checked in by mistake is sent to the join page).
+          : _("The care team marked you as having left. If you're still here, tell a team member."),
+      };
+    default:
+      return {};
+  }
 }
 
 function sentence(text) {

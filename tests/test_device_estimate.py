@@ -3,8 +3,9 @@
 Three patients ask for a one-on-one; the clinician (a websocket client, as the queue screen is) calls and
 starts the first. The second patient's phone says "You're next, in about 7 minutes", the third's "About 15
 minutes"; the counts follow the server's clock as the phone knows it (frames carry `now`) and re-form with
-the plan when the first encounter runs long. Then called, with, done, and, near the session's end, the kind
-news that the doctor may not get to someone today. In both languages, axe clean at each step.
+the plan when the first encounter runs long. Then called, with, done; near the session's end, the kind
+news that the doctor may not get to someone today, and at close that they could not. In both languages,
+axe clean at each step.
 
 The manual clock moves the server; a phone's own clock (Playwright's, installed by `open_screen`) is moved
 only where a test says so.
@@ -43,6 +44,8 @@ TEXT = {
         "back": "Back to the group — thank you.",
         "not today": "The doctor may not get to you today",
         "follow-up": "the care team will talk with you about a follow-up",
+        "not seen": "The doctor could not see you today",
+        "after": "The care team will talk with you about a follow-up.",
         "request": "My feet tingle at night",
         "changed": "My feet tingle at night, and I need a new meter",
     },
@@ -61,6 +64,8 @@ TEXT = {
         "back": "Ya puede volver al grupo. ¡Gracias!",
         "not today": "Puede que el médico no alcance a atenderle hoy",
         "follow-up": "el equipo de atención hablará con usted sobre un seguimiento",
+        "not seen": "El médico no pudo atenderle hoy",
+        "after": "El equipo de atención hablará con usted sobre un seguimiento.",
         "request": "Me hormiguean los pies de noche",
         "changed": "Me hormiguean los pies de noche y necesito un medidor nuevo",
     },
@@ -175,6 +180,16 @@ async def test_each_patients_device_shows_its_estimate_and_it_changes_when_an_ea
     await expect(walter.locator("#visit-status-hint")).to_contain_text(text["follow-up"])
     await clean(walter_phone, "may not fit")
     assert third in [e["encounter_id"] for e in sam.view["queue"]["waiting"]]
+
+    # The session closes with Walter still in line: no estimate any more, and what happens next.
+    await sam.send("start_encounter", encounter_id=ann_visit)
+    await sam.send("complete_encounter", encounter_id=ann_visit)
+    await facilitator.send("close_session", confirm=True)
+    await expect(walter.locator("#ended-banner")).to_be_visible(timeout=LIVE)
+    await expect(walter.get_by_test_id("visit-estimate")).to_have_text(text["not seen"])
+    await expect(walter.locator("#visit-status-detail")).to_have_text(text["after"])
+    await expect(walter.locator("#visit-status-hint")).to_be_hidden()
+    await clean(walter_phone, "closed")
     for client in (sam, facilitator, maria, ann):
         await client.close()
 

@@ -53,7 +53,7 @@ export function tick() {
 function renderCard(view, aloud) {
   const visit = view.me && view.me.visit;
   const status = visit ? visit.status : null;
-  const { kicker, title, detail, hint } = visit ? words(visit) : {};
+  const { kicker, title, detail, hint } = visit ? words(visit, view.session.phase === "closed") : {};
   const card = $("visit-status");
   card.dataset.visit = status || "none";
   setText($("visit-status-kicker"), kicker);
@@ -72,11 +72,13 @@ function renderCard(view, aloud) {
 }
 
 // {kicker, title, detail, hint} of the card for this visit (nothing to show: no title).
-function words(visit) {
+function words(visit, ended) {
   const clinician = visit.clinician_name || _("The doctor");
   const room = visit.room;
   switch (visit.status) {
     case "waiting":
+      // Still in line when the session closed: no estimate any more, and what happens next.
+      if (ended) return { title: _("The doctor could not see you today"), detail: _("The care team will talk with you about a follow-up.") };
       return { kicker: _("You're in line for your one-on-one"), ...waiting(visit, live.channel.serverNow() / 1000) };
     case "called":
       return room ? { title: fill(_("%(clinician)s is ready for you in %(room)s"), { clinician, room }) }

@@ -1,12 +1,19 @@
 // The person's own one-on-one: the big "your turn" banner when a clinician calls them (read out at
-// once, in the tab's title, and rung: a chime and a vibration), and the card saying where they are in
-// line or with whom.
+// once, in the tab's title, and rung: a chime and a vibration), and the card saying where they stand:
+// about how long until they are called, where to go, with whom, done.
 import { setText, show } from "/static/common/patch.js";
+import { waiting } from "./estimate.js";
+import { live } from "./forms.js";
 import { _, fill } from "./i18n.js";
 import { ring } from "./ring.js";
 
 const $ = (id) => document.getElementById(id);
 const BASE_TITLE = document.title;
+export const RECOUNT_MS = 30000; // the card's minutes follow the clock this often
+
+// What the card says now. A live update that changes it is read out (politely); the clock's recount
+// is not: a screen reader announcing "about 24 minutes" every half minute would drown the room.
+let shown = "";
 
 export function render(view) {
   const visit = view.me && view.me.visit;
@@ -34,29 +41,65 @@ export function render(view) {
     document.title = BASE_TITLE;
   }
 
+  renderCard(view, true);
+}
+
+// Every RECOUNT_MS: the minutes count down with the server's clock, on the screen only.
+export function tick() {
+  const view = live.channel && live.channel.view;
+  if (view && view.session) renderCard(view, false);
+}
+
+function renderCard(view, aloud) {
+  const visit = view.me && view.me.visit;
+  const status = visit ? visit.status : null;
+  const { kicker, title, detail, hint } = visit ? words(visit, view.session.phase === "closed") : {};
   const card = $("visit-status");
-  let title = "";
-  let detail = "";
-  if (status === "waiting") {
-    title = _("You're in line for your one-on-one");
-    detail = (visit.position === 1 ? _("You're next.") : fill(_("You're number %(position)s in line."), { position: visit.position })) +
-      " " + _("A big message will appear here when the doctor is ready for you.");
-  } else if (status === "in_progress") {
-    title = fill(_("You're with %(clinician)s"), { clinician });
-  } else if (status === "completed") {
-    title = _("Your one-on-one is done");
-    detail = _("Welcome back to the group.");
-  } else if (status === "withdrawn" && visit.withdrawn_reason === "not_needed") {
-    title = _("You're no longer in line for a one-on-one");
-    detail = _("You said you don't need it today. If you change your mind, write below and put yourself in line again.");
-  } else if (status === "withdrawn") {
-    // Only someone marked as having left sees this (one checked in by mistake is sent to the join page).
-    title = _("You're no longer in line for a one-on-one");
-    detail = _("The care team marked you as having left. If you're still here, tell a team member.");
-  }
   card.dataset.visit = status || "none";
+  setText($("visit-status-kicker"), kicker);
   setText($("visit-status-title"), title);
   setText($("visit-status-detail"), detail);
-  show(card, title !== "");
+  setText($("visit-status-hint"), hint);
+  show(card, Boolean(title));
   show($("call-sound"), status === "waiting" || status === "called");
+
+  const said = [kicker, title, detail].filter(Boolean).map(sentence).join(" ");
+  if (aloud && said !== shown) {
+    // Being called is read out at once by the alert region above: not twice.
+    setText($("visit-announce"), status === "called" ? "" : said);
+  }
+  shown = said;
+}
+
+// {kicker, title, detail, hint} of the card for this visit (nothing to show: no title).
+function words(visit, ended) {
+  const clinician = visit.clinician_name || _("The doctor");
+  const room = visit.room;
+  switch (visit.status) {
+    case "waiting":
+      // Still in line when the session closed: no estimate any more, and what happens next.
+      if (ended) return { title: _("The doctor could not see you today"), detail: _("The care team will talk with you about a follow-up.") };
+      return { kicker: _("You're in line for your one-on-one"), ...waiting(visit, live.channel.serverNow() / 1000) };
+    case "called":
+      return room ? { title: fill(_("%(clinician)s is ready for you in %(room)s"), { clinician, room }) }
+        : { title: fill(_("%(clinician)s is ready for you"), { clinician }), detail: _("A team member will show you where to go.") };
+    case "in_progress":
+      return { title: fill(_("You're with %(clinician)s"), { clinician }) };
+    case "completed":
+      return { title: _("Your one-on-one is done"), detail: _("Back to the group — thank you.") };
+    case "withdrawn":
+      return {
+        title: _("You're no longer in line for a one-on-one"),
+        detail: visit.withdrawn_reason === "not_needed"
+          ? _("You said you don't need it today. If you change your mind, write below and put yourself in line again.")
+          // Only someone marked as having left sees this (one checked in by mistake is sent to the join page).
+          : _("The care team marked you as having left. If you're still here, tell a team member."),
+      };
+    default:
+      return {};
+  }
+}
+
+function sentence(text) {
+  return /[.!?…]$/.test(text) ? text : text + ".";
 }

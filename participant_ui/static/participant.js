@@ -94,6 +94,7 @@ function start() {
     onStatus,
   });
   window.setInterval(discussion.tick, 1000);
+  window.setInterval(call.tick, call.RECOUNT_MS);
   if (settings.idle_seconds) watchIdle(settings.idle_seconds);
   // Back to this page from the browser's memory (after Done, say): ask the server again, which
   // sends a wiped device to the join page.

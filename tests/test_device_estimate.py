@@ -38,6 +38,7 @@ TEXT = {
         "about 15": "About 15 minutes",
         "about 8": "About 8 minutes",
         "second": "You're number 2 in line.",
+        "soon": "The one-on-ones start soon",
         "called": f"{CLINICIAN} is ready for you in Exam room 2",
         "with": f"You're with {CLINICIAN}",
         "done": "Your one-on-one is done",
@@ -58,6 +59,7 @@ TEXT = {
         "about 15": "Unos 15 minutos",
         "about 8": "Unos 8 minutos",
         "second": "Usted es el número 2 en la fila.",
+        "soon": "Las consultas individuales empiezan pronto",
         "called": f"{CLINICIAN} está listo/a para atenderle en Sala 2",
         "with": f"Está con {CLINICIAN}",
         "done": "Su consulta individual terminó",
@@ -121,6 +123,9 @@ async def test_each_patients_device_shows_its_estimate_and_it_changes_when_an_ea
     await ask_for_the_doctor(rosa, text["request"])
     await ask_for_the_doctor(walter, text["request"])
     first, second, third = await waiting_ids(sam, 3)
+    # No clinician has called anyone or gone on duty yet: a place in line, never minutes nobody stands behind.
+    await expect(rosa.get_by_test_id("visit-estimate")).to_have_text(text["soon"], timeout=LIVE)
+    await expect(rosa.locator("#visit-status-detail")).to_have_text(text["second"])
 
     # Sam sees Maria now: 7 minutes each, so Rosa in about 7 minutes and Walter in about 14, said as 15.
     await sam.send("call_participant", encounter_id=first, room=text["room"])

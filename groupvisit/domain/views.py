@@ -276,6 +276,8 @@ def me_section(state: SessionState, participant_id: str) -> dict[str, Any] | Non
             "encounter_id": enc.id, "request": enc.request, "status": enc.status,
             "position": order.index(enc.id) + 1 if the_plan else None,
             "expected_at": slot.start if slot else None, "planned_at": the_plan.now if the_plan else None,
+            # Nobody on duty yet: the times are a guess with no clinician behind them, never shown as minutes.
+            "no_clinician_yet": slot is not None and not slot.clinician_id,
             "clinician_name": enc.clinician_name, "room": enc.room, "called_at": enc.called_at,
             "started_at": enc.started_at, "ended_at": enc.ended_at, "withdrawn_reason": enc.withdrawn_reason,
         }

@@ -53,7 +53,7 @@ export function tick() {
 function renderCard(view, aloud) {
   const visit = view.me && view.me.visit;
   const status = visit ? visit.status : null;
-  const { kicker, title, detail, hint } = visit ? words(visit, view.session.phase === "closed") : {};
+  const { kicker, title, detail, hint } = visit ? words(visit) : {};
   const card = $("visit-status");
   card.dataset.visit = status || "none";
   setText($("visit-status-kicker"), kicker);
@@ -71,14 +71,15 @@ function renderCard(view, aloud) {
   shown = said;
 }
 
+// The reasons closing the session records for someone still in line (domain/lifecycle.py).
+const NOT_SEEN_AT_CLOSE = ["out_of_time", "skipped", "not_here_twice"];
+
 // {kicker, title, detail, hint} of the card for this visit (nothing to show: no title).
-function words(visit, ended) {
+function words(visit) {
   const clinician = visit.clinician_name || _("The doctor");
   const room = visit.room;
   switch (visit.status) {
     case "waiting":
-      // Still in line when the session closed: no estimate any more, and what happens next.
-      if (ended) return { title: _("The doctor could not see you today"), detail: _("The care team will talk with you about a follow-up.") };
       return { kicker: _("You're in line for your one-on-one"), ...waiting(visit, live.channel.serverNow() / 1000) };
     case "called":
       return room ? { title: fill(_("%(clinician)s is ready for you in %(room)s"), { clinician, room }) }
@@ -88,6 +89,10 @@ function words(visit, ended) {
     case "completed":
       return { title: _("Your one-on-one is done"), detail: _("Back to the group — thank you.") };
     case "withdrawn":
+      // Still in line when the session closed (the record says why): what happens next.
+      if (NOT_SEEN_AT_CLOSE.includes(visit.withdrawn_reason)) {
+        return { title: _("The doctor could not see you today"), detail: _("The care team will talk with you about a follow-up.") };
+      }
       return {
         title: _("You're no longer in line for a one-on-one"),
         detail: visit.withdrawn_reason === "not_needed"

@@ -22,8 +22,11 @@ export function waiting(visit, nowSeconds) {
       hint: _("If the doctor is ready for you, a big message will appear here. If not, the care team will talk with you about a follow-up."),
     };
   }
-  const count = minutesUntil(visit.expected_at, nowSeconds);
   const hint = _("A big message will appear here when the doctor is ready for you.");
+  if (visit.no_clinician_yet) {
+    return { title: _("The one-on-ones start soon"), detail: inLine, hint };
+  }
+  const count = minutesUntil(visit.expected_at, nowSeconds);
   if (visit.position === 1) {
     return {
       title: fill(ngettext("You're next, in about %(count)s minute", "You're next, in about %(count)s minutes", count), { count }),

@@ -6,7 +6,11 @@ import { fillUndo, makeUndo } from "../undo.js";
 
 const $ = (id) => document.getElementById(id);
 const REASONS = {
-  left: "left the session", mistake: "checked in by mistake", not_needed: "said they don't need it today",
+  left: "withdrawn: left the session", mistake: "withdrawn: checked in by mistake",
+  not_needed: "withdrawn: said they don't need it today",
+  // Still waiting at close: why they were not seen today (domain/lifecycle.py).
+  out_of_time: "not seen today: ran out of time", skipped: "not seen today: skipped",
+  not_here_twice: "not seen today: not here when called, twice",
 };
 
 export function render(view, screen) {
@@ -33,12 +37,12 @@ function renderCompleted(completed, screen) {
     });
 }
 
-// Someone who left the session, or was checked in by mistake, leaves the queue unseen: said, not lost.
+// Someone who left the session, was checked in by mistake, or was still waiting at close: unseen, said, not lost.
 function renderWithdrawn(withdrawn) {
   show($("withdrawn-heading"), withdrawn.length > 0);
   setText($("withdrawn-count"), withdrawn.length);
   syncList($("withdrawn-list"), withdrawn, (e) => e.encounter_id, () => el("li", {}), (row, e) => {
     row.dataset.encounterId = e.encounter_id;
-    setText(row, e.name + " — withdrawn: " + (REASONS[e.withdrawn_reason] || "left the queue"));
+    setText(row, e.name + " — " + (REASONS[e.withdrawn_reason] || "withdrawn: left the queue"));
   });
 }

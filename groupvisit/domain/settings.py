@@ -5,7 +5,7 @@ records its numbers in. They come with the session's first event (`SessionSchedu
 from dataclasses import asdict, dataclass
 from typing import Any
 
-GLUCOSE_UNITS = ("mg/dL", "mmol/L")
+GLUCOSE_UNITS = ("mg/dL", "mmol/L")  # the default first
 WEIGHT_UNITS = ("lb", "kg")
 # The flags' glucose thresholds when a cohort does not choose its own: (low, high) in each unit.
 GLUCOSE_THRESHOLDS = {"mg/dL": (70.0, 300.0), "mmol/L": (3.9, 16.7)}

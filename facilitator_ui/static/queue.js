@@ -4,6 +4,7 @@ import { clockTime } from "/static/common/live.js";
 import { el, setText, show, syncList } from "/static/common/patch.js";
 import { fillPrior, makePrior } from "./prior.js";
 import { duration, numbersText, run, setDisabled, start } from "./staff.js";
+import { renderThresholds } from "./thresholds.js";
 import { fillUndo, makeUndo } from "./undo.js";
 
 const $ = (id) => document.getElementById(id);
@@ -76,6 +77,7 @@ function render(view) {
   renderOthers(others);
   renderCompleted(completed);
   renderWithdrawn(view.queue.withdrawn);
+  renderThresholds(view.session.settings);
 }
 
 // What every encounter card shows about the person: name, request, numbers, goal, and what they bring from

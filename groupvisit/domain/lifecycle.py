@@ -94,8 +94,7 @@ def apply_scheduled(state: SessionState, e: SessionScheduled) -> None:
     state.starts_at, state.ends_at, state.join_code = e.starts_at, e.ends_at, e.join_code
     state.vote_budget, state.timebox_minutes = e.vote_budget, e.timebox_minutes
     state.goals_minutes, state.wrapup_minutes = e.goals_minutes, e.wrapup_minutes
-    state.settings = PlannerSettings(e.minutes_per_patient, e.systolic_high, e.diastolic_high, e.glucose_low,
-                                     e.glucose_high, e.glucose_unit, e.weight_unit)
+    state.settings = PlannerSettings.of(e)
     state.phase_opened_at = e.starts_at
 
 

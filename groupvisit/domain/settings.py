@@ -2,7 +2,7 @@
 the self-recorded numbers that flag a patient (and so move them up the queue), and the units the room
 records its numbers in. They come with the session's first event (`SessionScheduled`)."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 GLUCOSE_UNITS = ("mg/dL", "mmol/L")  # the default first
@@ -16,6 +16,8 @@ MG_DL_PER_MMOL_L = 18.0  # glucose: the clinical conversion between the two unit
 
 @dataclass(frozen=True)
 class PlannerSettings:
+    """One cohort's settings, as its sessions hold them (`SessionState.settings`)."""
+
     minutes_per_patient: float = 7.0
     systolic_high: int = 180  # flagged at or above
     diastolic_high: int = 110  # flagged at or above
@@ -23,6 +25,11 @@ class PlannerSettings:
     glucose_high: float = 300.0  # flagged above, in `glucose_unit`
     glucose_unit: str = "mg/dL"
     weight_unit: str = "lb"
+
+    @classmethod
+    def of(cls, record: object) -> "PlannerSettings":
+        """The settings a record holds in fields of the same names (the scheduling event, a cohort's row)."""
+        return cls(**{f.name: getattr(record, f.name) for f in fields(cls)})
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

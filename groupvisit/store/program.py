@@ -8,7 +8,7 @@ cohort) are made here, in the transaction that writes.
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from typing import TypeVar
 
 from sqlalchemy import func
@@ -65,11 +65,6 @@ def check_not_enrolled(db: Session, cohort_id: str, fields: PatientFields, excep
         why = same_person(fields, other)
         if why is not None:
             raise ProgramError("mrn" if fields.mrn is not None and fields.mrn == other.mrn else "clinic_name", why)
-
-
-def planner_of(cohort: CohortRow) -> PlannerSettings:
-    """The planner's settings the cohort's sessions are made with."""
-    return PlannerSettings(**{f.name: getattr(cohort, f.name) for f in fields(PlannerSettings)})
 
 
 def add_session(db: Session, *, title: str, cohort: str, cohort_id: str | None, starts_at: float, ends_at: float,
@@ -196,7 +191,7 @@ class Program(Database):
                 made = [add_session(db, title=cohort.name, cohort=cohort.name, cohort_id=cohort_id,
                                     starts_at=slot.starts_at, ends_at=slot.ends_at, vote_budget=cohort.vote_budget,
                                     timebox_minutes=cohort.timebox_minutes, projector_key=new_key(),
-                                    planner=planner_of(cohort))
+                                    planner=PlannerSettings.of(cohort))
                         for slot in slots]
                 db.add_all([audited(audit, cohort_id=cohort_id, session_id=row.id) for row in made])
                 return made

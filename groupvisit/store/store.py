@@ -19,7 +19,7 @@ from ..domain.settings import PlannerSettings
 from .attempts import Attempts
 from .devices import Devices, NewDevice
 from .keys import key_hash, new_id
-from .program import Program, add_session, committed, planner_of, writable
+from .program import Program, add_session, committed, writable
 from .staff import Staff
 from .tables import AuditRow, CommandRow, CredentialRow, EventRow, SessionRow
 
@@ -93,7 +93,7 @@ class Store(Devices, Attempts, Staff, Program):
             name, planner = cohort, PlannerSettings()
             if cohort_id is not None:
                 in_cohort = writable(db, cohort_id)  # an archived cohort takes no new session, however named
-                name, planner = cohort or in_cohort.name, planner_of(in_cohort)
+                name, planner = cohort or in_cohort.name, PlannerSettings.of(in_cohort)
             return committed(db, lambda: add_session(
                 db, title=title, cohort=name, cohort_id=cohort_id, starts_at=starts_at, ends_at=ends_at,
                 vote_budget=vote_budget, timebox_minutes=timebox_minutes, projector_key=projector_key,

@@ -48,8 +48,7 @@ def record_numbers(state: SessionState, cmd: RecordNumbers, actor: Actor, now: f
     if cmd.weight is not None:
         in_range(cmd.weight, f"weight in {cmd.weight_unit}", *WEIGHT_RANGES[cmd.weight_unit])
     glucose_unit = state.settings.glucose_unit if cmd.glucose_unit is None else cmd.glucose_unit
-    require(glucose_unit in GLUCOSE_RANGES, f"glucose is in {' or '.join(GLUCOSE_RANGES)}, not {glucose_unit!r}",
-            "invalid")
+    require(glucose_unit in GLUCOSE_RANGES, f"glucose is in {' or '.join(GLUCOSE_RANGES)}", "invalid")
     if cmd.glucose is not None:
         in_range(cmd.glucose, f"glucose in {glucose_unit}", *GLUCOSE_RANGES[glucose_unit])
     return [NumbersRecorded(pid, cmd.bp_systolic, cmd.bp_diastolic, cmd.weight, cmd.weight_unit,

@@ -28,7 +28,14 @@ COHORT_OPTIONS = {"name": "the cohort's name (required)", "condition": "the cond
                   "planned_sessions": "sessions in the series (default 6)",
                   "session_minutes": "a session's length (default 120)",
                   "vote_budget": "votes each person has for topics (default 3)",
-                  "timebox_minutes": "minutes for each topic (default 8)", "room": "where the group meets"}
+                  "timebox_minutes": "minutes for each topic (default 8)", "room": "where the group meets",
+                  "minutes_per_patient": "minutes the plan counts for each one-on-one (default 7)",
+                  "systolic_high": "flag a top blood pressure from this (default 180)",
+                  "diastolic_high": "flag a bottom blood pressure from this (default 110)",
+                  "glucose_unit": "mg/dL (the default) or mmol/L",
+                  "glucose_low": "flag glucose below this, in the glucose unit (default 70 mg/dL or 3.9 mmol/L)",
+                  "glucose_high": "flag glucose above this, in the glucose unit (default 300 mg/dL or 16.7 mmol/L)",
+                  "weight_unit": "lb (the default) or kg"}
 SCHEDULE_OPTIONS = ("first", "weekday", "nth", "every_weeks", "count", "date", "start", "end")
 PATIENT_OPTIONS = {"clinic_name": "the name the clinic knows them by (required)",
                    "display_name": "the name they prefer in the room (required)",

@@ -131,7 +131,7 @@ async def test_a_phone_passes_axe_and_fits_at_every_step_of_a_session(clinic: Cl
                 await page.locator(field).fill("")
             await page.locator("#weight").fill("82.5")
             await page.locator("#numbers-submit").click()
-            await expect(page.locator("#numbers-saved")).to_contain_text("82,5 kg" if language == "es" else "82.5 kg",
+            await expect(page.locator("#numbers-saved")).to_contain_text("82,5 lb" if language == "es" else "82.5 lb",
                                                                          timeout=LIVE)
             await check_participant_screen(phone, language, "check-in")
 

@@ -173,7 +173,7 @@ async def record_numbers_and_request_a_visit(room: Room) -> None:
     await tablet.locator("#glucose").fill("130")
     await tablet.locator("#numbers-submit").click()
     await expect(tablet.locator("#numbers-saved")).to_contain_text(
-        "blood pressure 128/82, weight 82 kg, blood sugar 130 mg/dL", timeout=LIVE)
+        "blood pressure 128/82, weight 82 lb, blood sugar 130 mg/dL", timeout=LIVE)
     await tablet.locator("#visit-text").fill(REQUEST)
     await tablet.locator("#visit-submit").click()
     await expect(tablet.locator("#visit-saved")).to_have_text(
@@ -181,7 +181,7 @@ async def record_numbers_and_request_a_visit(room: Room) -> None:
 
     card = room.queue.page.locator("#waiting-list li").filter(has_text=REQUEST)
     await expect(card.locator(".who")).to_have_text(A_NAME, timeout=LIVE)
-    await expect(card.locator(".numbers")).to_contain_text("BP 128/82 · Weight 82 kg · Glucose 130 mg/dL")
+    await expect(card.locator(".numbers")).to_contain_text("BP 128/82 · Weight 82 lb · Glucose 130 mg/dL")
     row = person_row(room.console.page, A_NAME)
     await expect(row.locator("td.numbers, td.visit, td.goal, td.rated")).to_have_text(["Yes", "Waiting", "No", "No"],
                                                                                        timeout=LIVE)

@@ -21,7 +21,7 @@ from playwright.async_api import Page, expect
 
 from conftest import SESSION_START
 from groupvisit.clock import ManualClock
-from groupvisit.domain.events import SessionCancelled, SessionRescheduled
+from groupvisit.domain.events import SessionCancelled, SessionRescheduled, SessionScheduled
 from groupvisit.program.schedule import Slot
 from groupvisit.store import Store
 from groupvisit.store import CohortFields, PatientFields
@@ -280,6 +280,78 @@ async def test_an_edit_with_a_bad_value_names_the_field_and_changes_nothing(prog
     assert saved.status_code == 303
     after = await program.store.cohort(cohort_id)
     assert after is not None and after.name == "Renamed"
+
+
+PLANNER = ("minutes_per_patient", "systolic_high", "diastolic_high", "glucose_low", "glucose_high", "glucose_unit",
+           "weight_unit")
+
+
+async def first_event_settings(program: Program, session_id: str) -> tuple[object, ...]:
+    [(_, first), *_] = await program.store.events(session_id)
+    assert isinstance(first, SessionScheduled)
+    return tuple(getattr(first, name) for name in PLANNER)
+
+
+@pytest.mark.asyncio
+async def test_the_cohorts_planner_settings_are_set_checked_shown_and_carried_into_its_sessions(
+        program: Program, alex: StaffBrowser) -> None:
+    form = await alex.get("/cohorts/new")
+    for name, value in (("minutes_per_patient", "7"), ("systolic_high", "180"), ("diastolic_high", "110"),
+                        ("glucose_low", ""), ("glucose_high", "")):  # empty: the glucose unit's own bounds
+        assert re.search(rf'id="{name}" name="{name}" type="\w+" value="{value}"', form.text), name
+    assert 'value="mg/dL" id="glucose_unit-mg-dL" checked' in form.text
+    assert 'value="lb" id="weight_unit-lb" checked' in form.text and 'id="weight_unit-kg" checked' not in form.text
+    mmol = {**COHORT, "glucose_unit": "mmol/L", "weight_unit": "kg", "minutes_per_patient": "8.5",
+            "systolic_high": "170", "diastolic_high": "105", "glucose_low": "", "glucose_high": ""}
+    created = await alex.send("/cohorts/new", "/cohorts/new", mmol)
+    assert created.status_code == 303, created.text
+    cohort_id = created.headers["location"].removeprefix("/cohorts/").split("?")[0]
+    page = await alex.get(f"/cohorts/{cohort_id}")
+    assert "8.5 minutes each; flags: BP ≥ 170/105 · glucose &lt; 3.9 or &gt; 16.7 mmol/L; weight in kg" in page.text
+
+    series = await alex.send(f"/cohorts/{cohort_id}", f"/cohorts/{cohort_id}/series", {**SERIES, "count": "2"})
+    assert series.status_code == 303, series.text
+    one = await alex.send(f"/cohorts/{cohort_id}", f"/cohorts/{cohort_id}/sessions",
+                          {"date": "2027-07-13", "start": "10:00", "end": "12:00"})
+    assert one.status_code == 303, one.text
+    sessions = await program.store.cohort_sessions(cohort_id)
+    assert len(sessions) == 3
+    for session in sessions:
+        assert await first_event_settings(program, session.id) == (8.5, 170, 105, 3.9, 16.7, "mmol/L", "kg")
+
+    # Bad settings: refused naming the field, what was typed kept, nothing changed.
+    before = await program.store.cohort(cohort_id)
+    for typed, field, message in (
+            ({"glucose_low": "8", "glucose_high": "6"}, "glucose_high",
+             "Glucose high must be above glucose low (8 mmol/L)."),
+            ({"glucose_low": "70"}, "glucose_low", "Glucose low (in mmol/L) must be a number from 1.1 to 33.3, like 3.9."),
+            ({"glucose_unit": "mmol"}, "glucose_unit", "The glucose unit must be mg/dL or mmol/L, not &#39;mmol&#39;."),
+            ({"weight_unit": "stone"}, "weight_unit", "The weight unit must be lb or kg, not &#39;stone&#39;."),
+            ({"minutes_per_patient": "seven"}, "minutes_per_patient",
+             "The minutes per one-on-one must be a number from 1 to 60, like 7.")):
+        refused = await alex.send(f"/cohorts/{cohort_id}/edit", f"/cohorts/{cohort_id}/edit", {**mmol, **typed})
+        assert refused.status_code == 400, typed
+        assert f'<p class="field-error" id="{field}-error" data-field="{field}">{message}</p>' in refused.text
+        assert f'href="#{field}"' in refused.text
+        for name, value in typed.items():
+            if name not in ("glucose_unit", "weight_unit"):
+                assert re.search(rf'id="{name}" name="{name}" type="\w+" value="{re.escape(value)}"', refused.text)
+        assert await program.store.cohort(cohort_id) == before
+
+    # Switching the glucose unit back, the bounds left empty: mg/dL's own; sessions made after carry them.
+    edit = await alex.get(f"/cohorts/{cohort_id}/edit")
+    assert re.search(r'id="glucose_low" name="glucose_low" type="\w+" value=""', edit.text)
+    assert re.search(r'id="minutes_per_patient" name="minutes_per_patient" type="\w+" value="8.5"', edit.text)
+    saved = await alex.send(f"/cohorts/{cohort_id}/edit", f"/cohorts/{cohort_id}/edit",
+                            {**mmol, "glucose_unit": "mg/dL"})
+    assert saved.status_code == 303, saved.text
+    after = await program.store.cohort(cohort_id)
+    assert after is not None and (after.glucose_low, after.glucose_high, after.glucose_unit) == (70, 300, "mg/dL")
+    await alex.send(f"/cohorts/{cohort_id}", f"/cohorts/{cohort_id}/sessions",
+                    {"date": "2027-08-10", "start": "10:00", "end": "12:00"})
+    latest = (await program.store.cohort_sessions(cohort_id))[-1]
+    assert await first_event_settings(program, latest.id) == (8.5, 170, 105, 70, 300, "mg/dL", "kg")
+    assert await first_event_settings(program, sessions[0].id) == (8.5, 170, 105, 3.9, 16.7, "mmol/L", "kg")
 
 
 @pytest.mark.asyncio

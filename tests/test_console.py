@@ -300,7 +300,7 @@ async def test_every_number_problem_shows_at_once_next_to_its_field(room: Room) 
     await expect(page.locator("#behalf-saved")).to_have_attribute("role", "status")
     await expect(person_row(page, "Ana").locator("td.numbers")).to_have_text("Yes")
     assert [c["args"] for c in room.commands("record_numbers")] == [
-        {"bp_systolic": 130, "bp_diastolic": 85, "glucose": 140, "weight_unit": "kg", "participant_id": "p1"}]
+        {"bp_systolic": 130, "bp_diastolic": 85, "glucose": 140, "weight_unit": "lb", "participant_id": "p1"}]  # the cohort's unit
 
 
 @pytest.mark.asyncio

@@ -381,7 +381,7 @@ async def test_the_queue_shows_the_last_goal_its_follow_up_and_the_numbers_trend
     weight = table.locator("tbody tr").filter(has_text="Weight")
     await expect(weight.locator("td")).to_have_text(["90 kg", "87.5 kg"])
     glucose = table.locator("tbody tr").filter(has_text="Glucose")
-    await expect(glucose.locator("td")).to_have_text(["180", "none"])
+    await expect(glucose.locator("td")).to_have_text(["180 mg/dL", "none"])
     assert await axe_problems(queue.page) == []
     await shoot(queue, "queue-prior.png")
     await maria.close()

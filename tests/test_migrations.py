@@ -11,6 +11,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,11 @@ from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 from groupvisit.clock import SystemClock
+from groupvisit.domain import replay
 from groupvisit.domain.events import SessionScheduled
+from groupvisit.domain.settings import PlannerSettings
 from groupvisit.program.schedule import Slot
-from groupvisit.store import PatientFields, SchemaError, Store
+from groupvisit.store import CohortFields, PatientFields, SchemaError, Store
 from groupvisit.store.schema import BASELINE, alembic_config, connected
 from groupvisit.store.tables import AuditRow
 from support.clients import join
@@ -285,3 +288,86 @@ async def test_a_database_at_revision_0003_is_upgraded_and_each_session_is_given
         assert [s.id for s in await store.cohort_sessions(thursday.id)] == ["walk-in", added.id]
     finally:
         store.close()
+
+
+def a_cohort_at_0004(db: Path) -> None:
+    """A cohort as revision 0004 holds it, a session scheduled in it (its first event without the planner's
+    settings, as that release wrote it), a patient on its roster and the audit rows of both."""
+    with sqlite3.connect(db) as raw:
+        raw.execute("INSERT INTO cohorts (id, name, condition, languages, kind, planned_sessions, session_minutes, "
+                    "vote_budget, timebox_minutes, room, created_at, archived_at) VALUES ('tue', 'Tuesday group', "
+                    "'Type 2 diabetes', 'en,es', 'series', 6, 90, 4, 10, 'Room 2', 1790000000.0, NULL)")
+        raw.execute("INSERT INTO sessions (id, cohort, cohort_id, title, join_code, starts_at, ends_at, "
+                    "projector_key_hash, last_seq) VALUES ('first', 'Tuesday group', 'tue', 'Tuesday group', "
+                    "'KMNPRT', 1800000000.0, 1800005400.0, 'hash', 1)")
+        planner = {f.name for f in fields(PlannerSettings)}
+        first = SessionScheduled("first", "Tuesday group", "Tuesday group", 1_800_000_000.0, 1_800_005_400.0,
+                                 "KMNPRT", vote_budget=4, timebox_minutes=10)
+        written = {key: value for key, value in first.to_dict().items() if key not in planner}
+        raw.execute("INSERT INTO events (session_id, seq, type, data, recorded_at) VALUES ('first', 1, ?, ?, ?)",
+                    (first.type, json.dumps(written), 1_790_000_000.0))
+        raw.execute("INSERT INTO patients (id, cohort_id, clinic_name, display_name, language, mrn, birth_date, "
+                    "agreement_signed_on, enrolled_at, left_at) VALUES ('ana', 'tue', 'Ana García', 'Ana', 'es', "
+                    "'40123', NULL, NULL, 1790000000.0, NULL)")
+        raw.executemany("INSERT INTO audit (cohort_id, session_id, at, role, actor_id, actor_name, device, action, "
+                        "what, subject) VALUES ('tue', ?, 1790000000.0, 'admin', 'u1', 'Admin', 'test', 'changed', "
+                        "?, ?)", [(None, "created the cohort", ""), ("first", "scheduled the session", ""),
+                                  (None, "enrolled", "ana")])
+
+
+def all_rows(db: Path, table: str, columns: list[str] | None = None) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as raw:
+        shown = ", ".join(columns or raw_columns(raw, table))
+        return sorted(raw.execute(f"SELECT {shown} FROM {table}").fetchall(), key=repr)
+
+
+PLANNER_DEFAULTS = {"minutes_per_patient": 7.0, "systolic_high": 180, "diastolic_high": 110, "glucose_low": 70.0,
+                    "glucose_high": 300.0, "glucose_unit": "mg/dL", "weight_unit": "lb"}
+
+
+@pytest.mark.asyncio
+async def test_a_database_at_revision_0004_is_upgraded_and_its_cohorts_get_the_planners_defaults(
+        tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    at_revision(old, "0004")
+    a_cohort_at_0004(old)
+    tables = ("cohorts", "sessions", "events", "patients", "audit")
+    with sqlite3.connect(old) as raw:
+        columns = {table: raw_columns(raw, table) for table in tables}
+    before = {table: all_rows(old, table) for table in tables}
+
+    upgraded = groupvisit("db", "upgrade", "--db", str(old))
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "upgraded to revision 0005" in upgraded.stdout and "upgraded to revision 0004" not in upgraded.stdout
+    assert schema_differences(old) == []
+    for table in tables:
+        assert all_rows(old, table, columns[table]) == before[table], f"{table} changed in the upgrade"
+    assert all_rows(old, "cohorts", list(PLANNER_DEFAULTS)) == [tuple(PLANNER_DEFAULTS.values())]
+
+    store = Store(url(old))
+    try:
+        cohort = await store.cohort("tue")
+        assert cohort is not None and {name: getattr(cohort, name) for name in PLANNER_DEFAULTS} == PLANNER_DEFAULTS
+        held = replay(event for _, event in await store.events("first"))
+        assert held.settings == PlannerSettings() and (held.vote_budget, held.timebox_minutes) == (4, 10)
+        # The upgraded cohort's next session carries its settings; changed to mmol/L and kg, so do the later ones.
+        by_staff = AuditRow(at=1.0, role="admin", actor_id="u1", actor_name="Admin", device="test",
+                            action="changed", what="scheduled")
+        [same] = await store.schedule_sessions("tue", [Slot(1_802_000_000.0, 1_802_005_400.0)], by_staff)
+        assert replay(event for _, event in await store.events(same.id)).settings == PlannerSettings()
+        fields_now = CohortFields.from_form({"name": "Tuesday group", "session_minutes": "90", "vote_budget": "4",
+                                             "timebox_minutes": "10", "glucose_unit": "mmol/L", "weight_unit": "kg"})
+        await store.update_cohort("tue", fields_now, by_staff)
+        [later] = await store.schedule_sessions("tue", [Slot(1_804_000_000.0, 1_804_005_400.0)], by_staff)
+        assert replay(event for _, event in await store.events(later.id)).settings == PlannerSettings(
+            glucose_low=3.9, glucose_high=16.7, glucose_unit="mmol/L", weight_unit="kg")
+    finally:
+        store.close()
+    # Down to 0004 and up again: the columns go, and come back with the defaults.
+    with connected(url(old)) as connection:
+        command.downgrade(alembic_config(connection), "0004")
+    with sqlite3.connect(old) as raw:
+        assert raw_columns(raw, "cohorts") == columns["cohorts"]
+    at_revision(old, "head")
+    assert schema_differences(old) == []
+    assert all_rows(old, "cohorts", list(PLANNER_DEFAULTS)) == [tuple(PLANNER_DEFAULTS.values())]

@@ -47,7 +47,7 @@ TEXT = {
         "weight": "Please write your weight as a number, like 180.",
         "glucose": "Please write your blood sugar as a whole number, like 130.",
         "summary": "Please fix the 2 numbers marked above.",
-        "saved": "weight 82.5 kg",
+        "saved": "weight 82.5 lb",
         "staff topic": "From the care team",
         "anonymous": "Suggested anonymously",
     },
@@ -55,7 +55,7 @@ TEXT = {
         "weight": "Escriba su peso como un número, por ejemplo 180.",
         "glucose": "Escriba su azúcar en la sangre como un número entero, por ejemplo 130.",
         "summary": "Corrija los 2 números marcados arriba.",
-        "saved": "peso 82,5 kg",
+        "saved": "peso 82,5 lb",
         "staff topic": "Del equipo de atención",
         "anonymous": "Propuesto de forma anónima",
     },
@@ -166,7 +166,8 @@ async def test_numbers_out_of_range_are_refused_before_anything_is_sent(clinic: 
 
         await top.fill("300")
         await bottom.fill("20")
-        await weight.fill("500")  # kg, the unit ticked
+        await page.locator("label[for=weight-unit-kg]").click()  # the cohort's unit is lb: this person weighs in kg
+        await weight.fill("500")
         await save.click()
         await expect(top_error).to_have_text("The top blood pressure number must be between 60 and 260.")
         await expect(bottom_error).to_have_text("The bottom blood pressure number must be between 30 and 160.")

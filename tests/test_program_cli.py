@@ -1,6 +1,7 @@
 """`groupvisit cohort|schedule|roster …` as a script runs them: a real process on a SQLite file, then the
 store reading what it wrote."""
 
+import json
 import os
 import shutil
 import sqlite3
@@ -74,6 +75,34 @@ def test_a_series_and_its_roster_are_set_up_from_the_command_line(tmp_path: Path
     assert f"scheduled the session (session {series[0][0]})" in lines[2]
 
 
+def first_events(db: Path, cohort_id: str) -> list[dict[str, object]]:
+    with sqlite3.connect(db) as raw:
+        rows = raw.execute("SELECT events.data FROM events JOIN sessions ON sessions.id = events.session_id "
+                           "WHERE sessions.cohort_id = ? AND events.seq = 1", (cohort_id,)).fetchall()
+    return [json.loads(data) for data, in rows]
+
+
+PLANNER = ("minutes_per_patient", "systolic_high", "diastolic_high", "glucose_low", "glucose_high", "glucose_unit",
+           "weight_unit")
+
+
+def test_a_cohorts_planner_settings_go_into_each_session_scheduled_in_it(tmp_path: Path) -> None:
+    db = tmp_path / "clinic.db"
+    [mmol] = ok(db, "cohort", "create", "--name", "Madrid group", "--glucose-unit", "mmol/L", "--weight-unit", "kg",
+                "--minutes-per-patient", "8.5", "--systolic-high", "170", "--diastolic-high", "105")
+    [own] = ok(db, "cohort", "create", "--name", "Strict group", "--glucose-low", "80", "--glucose-high", "250")
+    [plain] = ok(db, "cohort", "create", "--name", "Usual group")
+    for cohort_id in (mmol, own, plain):
+        ok(db, "schedule", "add", cohort_id, "--date", "2027-03-20", "--start", "10:00")
+    ok(db, "schedule", "series", mmol, "--first", "2027-04-01", "--weekday", "tue", "--nth", "2", "--count", "2",
+       "--start", "10:00")
+    settings = {cohort_id: [tuple(event[name] for name in PLANNER) for event in first_events(db, cohort_id)]
+                for cohort_id in (mmol, own, plain)}
+    assert settings == {mmol: [(8.5, 170, 105, 3.9, 16.7, "mmol/L", "kg")] * 3,  # its unit's own glucose bounds
+                        own: [(7.0, 180, 110, 80.0, 250.0, "mg/dL", "lb")],
+                        plain: [(7.0, 180, 110, 70.0, 300.0, "mg/dL", "lb")]}
+
+
 def test_an_archived_cohort_is_listed_only_with_all_and_a_drop_in_group_has_no_planned_count(tmp_path: Path) -> None:
     db = tmp_path / "clinic.db"
     [series] = ok(db, "cohort", "create", "--name", "Series")
@@ -134,6 +163,22 @@ REFUSED: dict[str, tuple[list[str], str]] = {
                     "1990-13-01"], "groupvisit: --birth-date: The date of birth: '1990-13-01' is not a date"),
     "missing display name": (["roster", "add", "{cohort}", "--clinic-name", "Bo"],
                              "the following arguments are required: --display-name"),
+    "glucose high not above low": (["cohort", "create", "--name", "X", "--glucose-low", "80", "--glucose-high", "75"],
+                                   "groupvisit: --glucose-high: Glucose high must be above glucose low (80 mg/dL)."),
+    "glucose unit": (["cohort", "create", "--name", "X", "--glucose-unit", "mmol"],
+                     "groupvisit: --glucose-unit: The glucose unit must be mg/dL or mmol/L, not 'mmol'."),
+    "weight unit": (["cohort", "create", "--name", "X", "--weight-unit", "stone"],
+                    "groupvisit: --weight-unit: The weight unit must be lb or kg, not 'stone'."),
+    "mg/dL threshold in a mmol/L cohort": (["cohort", "create", "--name", "X", "--glucose-unit", "mmol/L",
+                                            "--glucose-low", "70"],
+                                           "groupvisit: --glucose-low: Glucose low (in mmol/L) must be a number from "
+                                           "1.1 to 33.3, like 3.9."),
+    "minutes per patient": (["cohort", "create", "--name", "X", "--minutes-per-patient", "0"],
+                            "groupvisit: --minutes-per-patient: The minutes per one-on-one must be a number from 1 "
+                            "to 60, like 7."),
+    "diastolic above systolic": (["cohort", "create", "--name", "X", "--systolic-high", "120", "--diastolic-high",
+                                  "130"], "groupvisit: --diastolic-high: The flagged bottom blood pressure must be "
+                                          "below the top one."),
 }
 
 

@@ -189,7 +189,7 @@ WRONG_TYPES = [
     ("record_numbers", "weight", True, "a number or null"),
     ("record_numbers", "weight", "80", "a number or null"),
     ("record_numbers", "bp_systolic", 128.5, "a whole number or null"),
-    ("record_numbers", "glucose", False, "a whole number or null"),
+    ("record_numbers", "glucose", False, "a number or null"),
     ("record_numbers", "weight_unit", None, "a string"),
 ]
 

@@ -6,7 +6,7 @@ const OUTCOME = { done: "Done", partly: "Partly", not_yet: "Not yet" };
 const MEASURES = [
   ["Blood pressure", (n) => (n.bp_systolic === null ? null : n.bp_systolic + "/" + n.bp_diastolic)],
   ["Weight", (n) => (n.weight === null ? null : n.weight + " " + n.weight_unit)],
-  ["Glucose (mg/dL)", (n) => n.glucose],
+  ["Glucose", (n) => (n.glucose === null ? null : n.glucose + " " + n.glucose_unit)],
 ];
 
 function day(seconds) {

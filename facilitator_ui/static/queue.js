@@ -12,6 +12,7 @@ import * as room from "./queue/room.js";
 import * as waiting from "./queue/waiting.js";
 import { start } from "./staff.js";
 // Other features' parts of this screen: one import each here, one call each in render().
+import { renderThresholds } from "./thresholds.js";
 
 const { config, channel } = start({ render, tick: render });
 // What every part needs besides the view: who is looking, the server's clock, and the live channel.
@@ -30,4 +31,5 @@ function render(view) {
   waiting.render(view, screen);
   others.render(view, screen);
   done.render(view, screen);
+  renderThresholds(view.session.settings);
 }

@@ -188,7 +188,7 @@ export function numbersText(numbers) {
   const parts = [];
   if (numbers.bp_systolic !== null) parts.push("BP " + numbers.bp_systolic + "/" + numbers.bp_diastolic);
   if (numbers.weight !== null) parts.push("Weight " + numbers.weight + " " + numbers.weight_unit);
-  if (numbers.glucose !== null) parts.push("Glucose " + numbers.glucose + " mg/dL");
+  if (numbers.glucose !== null) parts.push("Glucose " + numbers.glucose + " " + numbers.glucose_unit);
   return parts.join(" · ") + " (recorded " + clockTime(numbers.at) + ")";
 }
 

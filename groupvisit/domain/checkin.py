@@ -9,6 +9,7 @@ from .events import EncounterWithdrawn, Event, NumbersRecorded, ParticipantJoine
 from .identity import subject_of
 from .names import look_alike_of
 from .roles import Actor, Role
+from .settings import GLUCOSE_RANGES
 from .state import Encounter, Numbers, Participant, SessionState
 from .text import clean_text, in_range
 
@@ -46,10 +47,12 @@ def record_numbers(state: SessionState, cmd: RecordNumbers, actor: Actor, now: f
     require(cmd.weight_unit in WEIGHT_RANGES, "weight is in kg or lb", "invalid")
     if cmd.weight is not None:
         in_range(cmd.weight, f"weight in {cmd.weight_unit}", *WEIGHT_RANGES[cmd.weight_unit])
+    glucose_unit = state.settings.glucose_unit if cmd.glucose_unit is None else cmd.glucose_unit
+    require(glucose_unit in GLUCOSE_RANGES, f"glucose is in {' or '.join(GLUCOSE_RANGES)}", "invalid")
     if cmd.glucose is not None:
-        in_range(cmd.glucose, "glucose (mg/dL)", 20, 600)
+        in_range(cmd.glucose, f"glucose in {glucose_unit}", *GLUCOSE_RANGES[glucose_unit])
     return [NumbersRecorded(pid, cmd.bp_systolic, cmd.bp_diastolic, cmd.weight, cmd.weight_unit,
-                            cmd.glucose, actor.id, now)]
+                            cmd.glucose, actor.id, now, glucose_unit)]
 
 
 def request_visit(state: SessionState, cmd: RequestVisit, actor: Actor, now: float) -> list[Event]:
@@ -79,7 +82,8 @@ def numbers_dict(numbers: Numbers | None) -> dict[str, Any] | None:
     if numbers is None:
         return None
     return {"bp_systolic": numbers.bp_systolic, "bp_diastolic": numbers.bp_diastolic, "weight": numbers.weight,
-            "weight_unit": numbers.weight_unit, "glucose": numbers.glucose, "at": numbers.at}
+            "weight_unit": numbers.weight_unit, "glucose": numbers.glucose, "glucose_unit": numbers.glucose_unit,
+            "at": numbers.at}
 
 
 def apply_joined(state: SessionState, e: ParticipantJoined) -> None:
@@ -88,7 +92,7 @@ def apply_joined(state: SessionState, e: ParticipantJoined) -> None:
 
 def apply_numbers(state: SessionState, e: NumbersRecorded) -> None:
     state.participants[e.participant_id].numbers = Numbers(
-        e.bp_systolic, e.bp_diastolic, e.weight, e.weight_unit, e.glucose, e.at)
+        e.bp_systolic, e.bp_diastolic, e.weight, e.weight_unit, e.glucose, e.at, e.glucose_unit)
 
 
 def apply_visit_requested(state: SessionState, e: VisitRequested) -> None:

@@ -117,7 +117,8 @@ class SetVoteBudget(Command):
 
 @dataclass(frozen=True)
 class RecordNumbers(Command):
-    """Self-recorded numbers; staff name the `participant_id`, a participant records their own."""
+    """Self-recorded numbers; staff name the `participant_id`, a participant records their own. Glucose is in
+    `glucose_unit`, the session's when left out."""
 
     name = "record_numbers"
     roles = PEOPLE
@@ -125,8 +126,9 @@ class RecordNumbers(Command):
     bp_diastolic: int | None = None
     weight: float | None = None
     weight_unit: str = "kg"
-    glucose: int | None = None
+    glucose: float | None = None
     participant_id: str = ""
+    glucose_unit: str | None = None  # mg/dL or mmol/L; None: the session's
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from .events import (EncounterWithdrawn, Event, PhaseOpened, SessionCancelled, S
 from .phases import Phase
 from .views import queue_order
 from .roles import Actor
+from .settings import PlannerSettings
 from .state import Encounter, SessionState
 from .text import clean_text
 
@@ -102,6 +103,7 @@ def apply_scheduled(state: SessionState, e: SessionScheduled) -> None:
     state.starts_at, state.ends_at, state.join_code = e.starts_at, e.ends_at, e.join_code
     state.vote_budget, state.timebox_minutes = e.vote_budget, e.timebox_minutes
     state.goals_minutes, state.wrapup_minutes = e.goals_minutes, e.wrapup_minutes
+    state.settings = PlannerSettings.of(e)
     state.phase_opened_at = e.starts_at
 
 

@@ -22,17 +22,11 @@ import statistics
 from dataclasses import dataclass
 
 from .agenda import timeboxes
+from .settings import PlannerSettings, glucose_in
 from .state import Encounter, Numbers, SessionState
 
-DEFAULT_MINUTES = 7.0  # per one-on-one until the session has history (a cohort default comes later)
-HISTORY_NEEDED = 3  # completed encounters before their median replaces the default
+HISTORY_NEEDED = 3  # completed encounters before their median replaces the cohort's minutes per patient
 OVERRUN_MINUTES = 1.0  # an encounter past its estimate is assumed to end this much after now
-
-# Self-recorded numbers that move a patient up (glucose in mg/dL); cohort settings later.
-SYSTOLIC_HIGH = 180
-DIASTOLIC_HIGH = 110
-GLUCOSE_LOW = 70
-GLUCOSE_HIGH = 300
 
 ANY_CLINICIAN = "any clinician"
 
@@ -79,25 +73,28 @@ class Plan:
         return [s.encounter_id for s in self.slots] + list(self.does_not_fit)
 
 
-def flags(numbers: Numbers | None) -> list[str]:
-    """What is out of range in these self-recorded numbers: bp_high, glucose_low, glucose_high."""
+def flags(numbers: Numbers | None, settings: PlannerSettings) -> list[str]:
+    """What is out of range in these self-recorded numbers by the cohort's thresholds: bp_high, glucose_low,
+    glucose_high (a reading in the other unit is compared in the cohort's)."""
     if numbers is None:
         return []
     found = []
-    if (numbers.bp_systolic or 0) >= SYSTOLIC_HIGH or (numbers.bp_diastolic or 0) >= DIASTOLIC_HIGH:
+    if (numbers.bp_systolic or 0) >= settings.systolic_high or (numbers.bp_diastolic or 0) >= settings.diastolic_high:
         found.append("bp_high")
-    if numbers.glucose is not None and numbers.glucose < GLUCOSE_LOW:
-        found.append("glucose_low")
-    if numbers.glucose is not None and numbers.glucose > GLUCOSE_HIGH:
-        found.append("glucose_high")
+    if numbers.glucose is not None:
+        glucose = glucose_in(numbers.glucose, numbers.glucose_unit, settings.glucose_unit)
+        if glucose < settings.glucose_low:
+            found.append("glucose_low")
+        if glucose > settings.glucose_high:
+            found.append("glucose_high")
     return found
 
 
 def estimate_minutes(state: SessionState) -> float:
-    """The median length of this session's completed one-on-ones, once there are enough; else the default."""
+    """The median length of this session's completed one-on-ones, once there are enough; else the cohort's."""
     lengths = [(e.ended_at - (e.started_at or e.called_at or e.ended_at)) / 60
                for e in state.encounters.values() if e.status == "completed" and e.ended_at is not None]
-    return statistics.median(lengths) if len(lengths) >= HISTORY_NEEDED else DEFAULT_MINUTES
+    return statistics.median(lengths) if len(lengths) >= HISTORY_NEEDED else state.settings.minutes_per_patient
 
 
 def team_of(state: SessionState) -> list[tuple[str, str, float, float | None]]:
@@ -162,7 +159,7 @@ def plan(state: SessionState, now: float, minutes: float | None = None,
     default = (estimate_minutes(state) if minutes is None else minutes) * 60
     team = on_duty(state, now, default / 60) if clinicians is None else clinicians
     flagged = {e.id for e in state.encounters.values()
-               if e.status == "waiting" and flags(state.participants[e.participant_id].numbers)}
+               if e.status == "waiting" and flags(state.participants[e.participant_id].numbers, state.settings)}
     waiting = sorted((e for e in state.encounters.values() if e.status == "waiting"),
                      key=lambda e: priority(e, flagged))
     first = {e.id for e in waiting if e.id in flagged or e.moved_up_at is not None}  # never held back

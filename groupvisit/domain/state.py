@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .phases import Phase
+from .settings import PlannerSettings
 
 if TYPE_CHECKING:
     from .history import Continuity
@@ -16,8 +17,9 @@ class Numbers:
     bp_diastolic: int | None
     weight: float | None
     weight_unit: str
-    glucose: int | None
+    glucose: float | None
     at: float
+    glucose_unit: str = "mg/dL"
 
 
 @dataclass
@@ -201,6 +203,7 @@ class SessionState:
     timebox_minutes: int = 8
     goals_minutes: int = 15
     wrapup_minutes: int = 5
+    settings: PlannerSettings = field(default_factory=PlannerSettings)  # the planner's, from the cohort
     phase: Phase = Phase.CHECK_IN
     phase_opened_at: float = 0.0
     seq: int = 0

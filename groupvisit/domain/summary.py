@@ -38,7 +38,7 @@ def chart_summary(state: SessionState, zone: ZoneInfo) -> list[dict[str, str]]:
             "checked_in": local_time(person.joined_at),
             "blood_pressure": bp,
             "weight": f"{numbers.weight:g} {numbers.weight_unit}" if numbers and numbers.weight is not None else "",
-            "glucose": str(numbers.glucose) if numbers and numbers.glucose is not None else "",
+            "glucose": f"{numbers.glucose:g} {numbers.glucose_unit}" if numbers and numbers.glucose is not None else "",
             "visit_request": encounter.request if encounter else "",
             "encounter": encounter_status(encounter) if encounter else "",
             "clinician": encounter.clinician_name if encounter else "",

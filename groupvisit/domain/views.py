@@ -61,6 +61,7 @@ def session_section(state: SessionState) -> dict[str, Any]:
         "join_code": state.join_code, "phase": state.phase.value, "phase_label": state.phase.label,
         "phase_opened_at": state.phase_opened_at, "vote_budget": state.vote_budget,
         "timebox_minutes": state.timebox_minutes, "closed_at": state.closed_at, "cancelled_at": state.cancelled_at,
+        "settings": state.settings.to_dict(),
     }
 
 
@@ -171,7 +172,7 @@ def encounter_dict(state: SessionState, enc: Encounter, viewer: Actor) -> dict[s
         "status": enc.status, "clinician_id": enc.clinician_id, "clinician_name": enc.clinician_name,
         "room": enc.room, "called_at": enc.called_at, "started_at": enc.started_at, "ended_at": enc.ended_at,
         "note": enc.note, "returns": enc.returns, "withdrawn_reason": enc.withdrawn_reason,
-        "numbers": numbers_dict(participant.numbers), "flags": flags(participant.numbers),
+        "numbers": numbers_dict(participant.numbers), "flags": flags(participant.numbers, state.settings),
         "in_top_topic": current is not None and top_topic(state, enc.participant_id) == current.topic_id,
         "prior": prior_of(state, enc.participant_id), "estimate_minutes": enc.estimate_minutes,
         "moved_up": enc.moved_up_at is not None, **undo_of(enc, viewer),

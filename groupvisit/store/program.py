@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from ..domain.events import SessionScheduled
 from ..domain.history import RosterEntry
 from ..domain.names import comparable
+from ..domain.settings import PlannerSettings
 from ..program.schedule import Slot
 from .engine import Database
 from .keys import key_hash, new_id, new_join_code, new_key
@@ -67,7 +68,8 @@ def check_not_enrolled(db: Session, cohort_id: str, fields: PatientFields, excep
 
 
 def add_session(db: Session, *, title: str, cohort: str, cohort_id: str | None, starts_at: float, ends_at: float,
-                vote_budget: int, timebox_minutes: int, projector_key: str) -> SessionRow:
+                vote_budget: int, timebox_minutes: int, projector_key: str,
+                planner: PlannerSettings = PlannerSettings()) -> SessionRow:
     """A new session row with an unused join code, and its first event (not yet committed)."""
     for _ in range(JOIN_CODE_DRAWS):
         code = new_join_code()
@@ -78,7 +80,7 @@ def add_session(db: Session, *, title: str, cohort: str, cohort_id: str | None, 
     row = SessionRow(id=new_id(), cohort=cohort, cohort_id=cohort_id, title=title, join_code=code,
                      starts_at=starts_at, ends_at=ends_at, projector_key_hash=key_hash(projector_key), last_seq=1)
     first = SessionScheduled(row.id, title, cohort, starts_at, ends_at, code, vote_budget=vote_budget,
-                             timebox_minutes=timebox_minutes)
+                             timebox_minutes=timebox_minutes, **planner.to_dict())
     db.add(row)
     db.flush()  # the session row before its first event (foreign key)
     db.add(EventRow(session_id=row.id, seq=1, type=first.type, data=first.to_dict(), recorded_at=time.time()))
@@ -188,7 +190,8 @@ class Program(Database):
             def add_all() -> list[SessionRow]:
                 made = [add_session(db, title=cohort.name, cohort=cohort.name, cohort_id=cohort_id,
                                     starts_at=slot.starts_at, ends_at=slot.ends_at, vote_budget=cohort.vote_budget,
-                                    timebox_minutes=cohort.timebox_minutes, projector_key=new_key())
+                                    timebox_minutes=cohort.timebox_minutes, projector_key=new_key(),
+                                    planner=PlannerSettings.of(cohort))
                         for slot in slots]
                 db.add_all([audited(audit, cohort_id=cohort_id, session_id=row.id) for row in made])
                 return made

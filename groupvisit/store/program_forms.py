@@ -9,6 +9,7 @@ from datetime import date
 
 from ..domain.checkin import NAME_LIMIT
 from ..domain.errors import Refused
+from ..domain.settings import GLUCOSE_RANGES, GLUCOSE_THRESHOLDS, GLUCOSE_UNITS, WEIGHT_UNITS, PlannerSettings
 from ..domain.text import clean_text
 from ..program.clinic_time import parse_date
 from ..program.schedule import MOST_SESSIONS, ScheduleError
@@ -17,6 +18,7 @@ KINDS = ("series", "drop_in")
 LANGUAGE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code: "en", "es", "yue"
 MOST_LANGUAGES = 5
 WHOLE = re.compile(r"\d{1,6}")
+DECIMAL = re.compile(r"\d{1,4}([.,]\d{1,2})?")  # 7, 7.5, 3,9
 MRN = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]*")  # chart numbers: letters, digits, dots, dashes, slashes
 MRN_LIMIT = 32
 TEXT_LIMIT = 80  # a cohort's name, condition and room; a patient's clinic name
@@ -50,6 +52,47 @@ def whole_field(form: Mapping[str, str], field: str, what: str, low: int, high: 
     if not WHOLE.fullmatch(text) or not low <= int(text) <= high:
         raise ProgramError(field, f"{what} must be a whole number from {low} to {high}.")
     return int(text)
+
+
+def decimal_field(form: Mapping[str, str], field: str, what: str, low: float, high: float, default: float) -> float:
+    """A number from `low` to `high`, with up to two decimals; `default` when the form does not send the field."""
+    text = form.get(field, f"{default:g}").strip()
+    if not DECIMAL.fullmatch(text) or not low <= float(text.replace(",", ".")) <= high:
+        raise ProgramError(field, f"{what} must be a number from {low:g} to {high:g}, like {default:g}.")
+    return float(text.replace(",", "."))
+
+
+def choice_field(form: Mapping[str, str], field: str, what: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, the first when the form does not send the field."""
+    text = form.get(field, choices[0]).strip()
+    if text not in choices:
+        raise ProgramError(field, f"{what} must be {' or '.join(choices)}, not {text!r}.")
+    return text
+
+
+def planner_fields(typed: Mapping[str, str]) -> PlannerSettings:
+    """The planner's settings of a cohort; one left out or empty takes its default. The glucose thresholds'
+    are those of the glucose unit chosen (70 and 300 mg/dL, 3.9 and 16.7 mmol/L), so switching the unit
+    alone needs nothing else."""
+    form = {field: text for field, text in typed.items() if text.strip()}
+    defaults = PlannerSettings()
+    unit = choice_field(form, "glucose_unit", "The glucose unit", GLUCOSE_UNITS)
+    meter = GLUCOSE_RANGES[unit]
+    low, high = GLUCOSE_THRESHOLDS[unit]
+    systolic = whole_field(form, "systolic_high", "The flagged top blood pressure", 90, 260, defaults.systolic_high)
+    diastolic = whole_field(form, "diastolic_high", "The flagged bottom blood pressure", 50, 160,
+                            defaults.diastolic_high)
+    if diastolic >= systolic:
+        raise ProgramError("diastolic_high", "The flagged bottom blood pressure must be below the top one.")
+    glucose_low = decimal_field(form, "glucose_low", f"Glucose low (in {unit})", *meter, low)
+    glucose_high = decimal_field(form, "glucose_high", f"Glucose high (in {unit})", *meter, high)
+    if glucose_high <= glucose_low:
+        raise ProgramError("glucose_high", f"Glucose high must be above glucose low ({glucose_low:g} {unit}).")
+    return PlannerSettings(
+        minutes_per_patient=decimal_field(form, "minutes_per_patient", "The minutes per one-on-one", 1, 60,
+                                          defaults.minutes_per_patient),
+        systolic_high=systolic, diastolic_high=diastolic, glucose_low=glucose_low, glucose_high=glucose_high,
+        glucose_unit=unit, weight_unit=choice_field(form, "weight_unit", "The weight unit", WEIGHT_UNITS))
 
 
 def date_field(form: Mapping[str, str], field: str, what: str, earliest: date) -> str | None:
@@ -92,6 +135,14 @@ class CohortFields:
     vote_budget: int = 3
     timebox_minutes: int = 8
     room: str = ""
+    # The planner's settings of its sessions (PlannerSettings): minutes per one-on-one, the flags, the units.
+    minutes_per_patient: float = 7.0
+    systolic_high: int = 180
+    diastolic_high: int = 110
+    glucose_low: float = 70.0
+    glucose_high: float = 300.0
+    glucose_unit: str = "mg/dL"
+    weight_unit: str = "lb"
 
     def __post_init__(self) -> None:
         if self.kind == "drop_in" and self.planned_sessions is not None:  # the default is a series'
@@ -114,7 +165,8 @@ class CohortFields:
                                                120),
                    vote_budget=whole_field(form, "vote_budget", "The votes each person has", 1, 10, 3),
                    timebox_minutes=whole_field(form, "timebox_minutes", "The minutes for each topic", 1, 60, 8),
-                   room=text_field(form, "room", "the room", TEXT_LIMIT, required=False))
+                   room=text_field(form, "room", "the room", TEXT_LIMIT, required=False),
+                   **planner_fields(form).to_dict())
 
 
 @dataclass(frozen=True)

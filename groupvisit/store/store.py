@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from ..domain.events import (Event, ParticipantJoined, ParticipantMarked, SessionCancelled, SessionClosed,
                               SessionRescheduled, event_from_dict)
+from ..domain.settings import PlannerSettings
 from .attempts import Attempts
 from .devices import Devices, NewDevice
 from .keys import key_hash, new_id
@@ -84,17 +85,19 @@ class Store(Devices, Attempts, Staff, Program):
                              vote_budget: int = 3, timebox_minutes: int = 8,
                              cohort_id: str | None = None) -> tuple[SessionRow, str]:
         """A new session with its first event; returns it and the projector's key (shown once).
-        With `cohort_id` it belongs to that cohort (named after it when `cohort` is "")."""
+        With `cohort_id` it belongs to that cohort (named after it when `cohort` is "") and has its planner's
+        settings."""
         projector_key = new_id() + new_id()
 
         def work(db: Session) -> SessionRow:
-            name = cohort
+            name, planner = cohort, PlannerSettings()
             if cohort_id is not None:
                 in_cohort = writable(db, cohort_id)  # an archived cohort takes no new session, however named
-                name = cohort or in_cohort.name
+                name, planner = cohort or in_cohort.name, PlannerSettings.of(in_cohort)
             return committed(db, lambda: add_session(
                 db, title=title, cohort=name, cohort_id=cohort_id, starts_at=starts_at, ends_at=ends_at,
-                vote_budget=vote_budget, timebox_minutes=timebox_minutes, projector_key=projector_key))
+                vote_budget=vote_budget, timebox_minutes=timebox_minutes, projector_key=projector_key,
+                planner=planner))
 
         return await self.run(work), projector_key
 

@@ -24,6 +24,14 @@ class CohortRow(SQLModel, table=True):
     room: str = ""
     created_at: float
     archived_at: float | None = None
+    # The planner's settings of its sessions (domain/settings.py): minutes per one-on-one, the flags, the units.
+    minutes_per_patient: float = 7.0
+    systolic_high: int = 180
+    diastolic_high: int = 110
+    glucose_low: float = 70.0
+    glucose_high: float = 300.0
+    glucose_unit: str = "mg/dL"  # or mmol/L
+    weight_unit: str = "lb"  # or kg
 
 
 class PatientRow(SQLModel, table=True):

@@ -1,6 +1,7 @@
 """The cohorts: the list, a new one, its page (the schedule and a roster summary), editing, archiving, and the
 cohort over time (the shared assessment, derived from its sessions' logs)."""
 
+from dataclasses import fields
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -11,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from ..accounts import AccountRole, StaffMember
 from ..domain.history import HeldSession, cohort_record
 from ..domain.phases import Phase
+from ..domain.settings import GLUCOSE_THRESHOLDS, GLUCOSE_UNITS, WEIGHT_UNITS, PlannerSettings
 from ..program import clinic_time
 from ..store import ProgramError
 from ..store import CohortFields
@@ -23,7 +25,7 @@ from .sign_in_pages import staff_member
 MANAGERS = (AccountRole.ADMIN, AccountRole.FACILITATOR)  # who sets up cohorts, their schedule and roster
 READERS = (AccountRole.ADMIN, AccountRole.FACILITATOR, AccountRole.CLINICIAN)
 COHORT_FIELDS = ("name", "condition", "languages", "kind", "planned_sessions", "session_minutes", "vote_budget",
-                 "timebox_minutes", "room")
+                 "timebox_minutes", "room", *(f.name for f in fields(PlannerSettings)))
 LANGUAGES = {"en": "English", "es": "Spanish"}
 KINDS = {"series": "Closed series", "drop_in": "Drop-in group"}
 
@@ -68,19 +70,29 @@ async def cohorts_page(request: Request) -> Response:
                                                   "kinds": KINDS, "manage": can_manage(member)})
 
 
+def as_typed(value: object) -> str:
+    """A cohort's value as a person would type it: 7 minutes, not 7.0."""
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def cohort_form_values(cohort: CohortRow | None) -> dict[str, str]:
     """The form as it first shows: the cohort's values, or a new cohort's defaults."""
     if cohort is None:
-        return {"name": "", "condition": "", "languages": "en", "kind": "series", "planned_sessions": "6",
-                "session_minutes": "120", "vote_budget": "3", "timebox_minutes": "8", "room": ""}
-    return {name: "" if getattr(cohort, name) is None else str(getattr(cohort, name)) for name in COHORT_FIELDS}
+        cohort = CohortRow(id="", name="", kind="series", planned_sessions=6, created_at=0.0)
+    values = {name: as_typed(getattr(cohort, name)) for name in COHORT_FIELDS}
+    if (cohort.glucose_low, cohort.glucose_high) == GLUCOSE_THRESHOLDS[cohort.glucose_unit]:
+        values["glucose_low"] = values["glucose_high"] = ""  # the unit's own: they follow it when it changes
+    return values
 
 
 def cohort_form(request: Request, member: StaffMember, cohort: CohortRow | None, values: dict[str, str],
                 error: ProgramError | None = None) -> Response:
     context = {"member": member, "title": f"Edit {cohort.name}" if cohort else "New cohort", "cohort": cohort,
                "values": values, "errors": {error.field: error.message} if error else {},
-               "languages": LANGUAGES, "kinds": KINDS, "read_only": bool(cohort and cohort.archived_at)}
+               "languages": LANGUAGES, "kinds": KINDS, "read_only": bool(cohort and cohort.archived_at),
+               "glucose_units": GLUCOSE_UNITS, "weight_units": WEIGHT_UNITS, "thresholds": GLUCOSE_THRESHOLDS}
     return render(request, "staff/cohort_form.html", context, 400 if error else 200)
 
 

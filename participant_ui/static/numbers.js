@@ -2,6 +2,8 @@
 // server's own rules (groupvisit/domain/checkin.py) before anything is sent, so a person learns at once
 // everything there is to fix: each field's message next to it, tied to it for screen readers, and focus
 // on the first. A field put right clears its own message; a refusal from the server still shows below.
+// Glucose is in the cohort's unit (the session's settings): whole mg/dL, or mmol/L with decimals; the
+// weight unit starts as the cohort's.
 import { setText, show } from "/static/common/patch.js";
 import { _, clockTime, fill, formatNumber, ngettext } from "./i18n.js";
 import { can, checkRadio, checkedValue, contents, gateForm, isDirty, live, send, setValue, settle } from "./forms.js";
@@ -11,11 +13,12 @@ const $ = (id) => document.getElementById(id);
 // The server's ranges, inclusive.
 const TOP = [60, 260];
 const BOTTOM = [30, 160];
-const GLUCOSE = [20, 600];
+const GLUCOSE = { "mg/dL": [20, 600], "mmol/L": [1.1, 33.3] };
 const WEIGHT = { kg: [20, 400], lb: [45, 880] };
 const FIELDS = ["bp-systolic", "bp-diastolic", "weight", "glucose"]; // in the order they are shown
 
 let summary = ""; // the form's own line about the fields in error, while it shows
+let units = { glucose_unit: "mg/dL", weight_unit: "lb" }; // the session's, from its view
 
 function numbersSummary(numbers) {
   const parts = [];
@@ -25,14 +28,28 @@ function numbersSummary(numbers) {
   if (numbers.weight !== null) {
     parts.push(fill(_("weight %(weight)s %(unit)s"), { weight: formatNumber(numbers.weight), unit: numbers.weight_unit }));
   }
-  if (numbers.glucose !== null) parts.push(fill(_("blood sugar %(glucose)s mg/dL"), { glucose: numbers.glucose }));
+  if (numbers.glucose !== null) {
+    parts.push(fill(_("blood sugar %(glucose)s %(unit)s"), { glucose: formatNumber(numbers.glucose), unit: numbers.glucose_unit }));
+  }
   return fill(_("Saved at %(time)s: %(numbers)s."), { time: clockTime(numbers.at), numbers: parts.join(", ") });
+}
+
+function showUnits(form, settings, numbers) {
+  units = settings;
+  const mmol = settings.glucose_unit === "mmol/L";
+  const glucose = $("glucose");
+  setText($("glucose-label"), fill(_("Blood sugar (glucose), in %(unit)s"), { unit: settings.glucose_unit }));
+  setText($("glucose-hint"), mmol ? _("For example 5.4.") : _("For example 130."));
+  glucose.inputMode = mmol ? "decimal" : "numeric";
+  glucose.maxLength = mmol ? 4 : 3;
+  if (!numbers && !isDirty(form)) checkRadio(form, "weight_unit", settings.weight_unit);
 }
 
 export function render(view) {
   const form = $("numbers-form");
   gateForm(form, can(view, "record_numbers"));
   const numbers = view.me && view.me.numbers;
+  showUnits(form, view.session.settings, numbers);
   if (numbers && !isDirty(form)) {
     setValue($("bp-systolic"), numbers.bp_systolic);
     setValue($("bp-diastolic"), numbers.bp_diastolic);
@@ -64,13 +81,14 @@ function between(text, [low, high], values) {
 // What the form would send, and what is wrong with each field (by id), all at once.
 function check() {
   const form = $("numbers-form");
-  const unit = checkedValue(form, "weight_unit") || "kg";
+  const unit = checkedValue(form, "weight_unit") || units.weight_unit;
+  const glucoseUnit = units.glucose_unit;
   const args = {
     bp_systolic: parse("bp-systolic", true),
     bp_diastolic: parse("bp-diastolic", true),
     weight: parse("weight", false),
     weight_unit: unit,
-    glucose: parse("glucose", true),
+    glucose: parse("glucose", glucoseUnit === "mg/dL"),
   };
   const problems = {};
   const top = args.bp_systolic;
@@ -98,9 +116,11 @@ function check() {
     problems.weight = between(_("Your weight in %(unit)s must be between %(low)s and %(high)s."), WEIGHT[unit], { unit });
   }
   if (Number.isNaN(args.glucose)) {
-    problems.glucose = _("Please write your blood sugar as a whole number, like 130.");
-  } else if (outside(args.glucose, GLUCOSE)) {
-    problems.glucose = between(_("Blood sugar must be between %(low)s and %(high)s mg/dL."), GLUCOSE);
+    problems.glucose = glucoseUnit === "mg/dL" ? _("Please write your blood sugar as a whole number, like 130.")
+      : _("Please write your blood sugar as a number, like 5.4.");
+  } else if (outside(args.glucose, GLUCOSE[glucoseUnit])) {
+    problems.glucose = between(_("Blood sugar must be between %(low)s and %(high)s %(unit)s."), GLUCOSE[glucoseUnit],
+      { unit: glucoseUnit });
   }
   return { args, problems };
 }

@@ -16,6 +16,7 @@ from groupvisit.domain import commands as c
 from groupvisit.domain.events import (Event, ParticipantJoined, SessionScheduled, StrategyCaptured, TopicProposed,
                                       VisitRequested)
 from groupvisit.domain.history import Continuity, HeldSession, RosterEntry, continuity
+from groupvisit.domain.settings import PlannerSettings
 
 T0 = 1_700_000_000.0  # the session's starts_at
 MONTH = 28 * 86400.0
@@ -42,14 +43,14 @@ class Session:
 
     def __init__(self, *, minutes: int = 120, vote_budget: int = 3, timebox_minutes: int = 8,
                  goals_minutes: int = 15, wrapup_minutes: int = 5, session_id: str = "s1", starts_at: float = T0,
-                 cohort: Continuity | None = None) -> None:
+                 cohort: Continuity | None = None, planner: PlannerSettings = PlannerSettings()) -> None:
         self.now = starts_at
         self.state = SessionState()
         self.state.continuity = cohort  # as the I/O layer sets it when it loads a session of a cohort
         self.log: list[Event] = []
         self.record([SessionScheduled(session_id, "Living with diabetes", "Tuesday group", starts_at,
                                       starts_at + minutes * 60, "JOIN42", vote_budget, timebox_minutes,
-                                      goals_minutes, wrapup_minutes)])
+                                      goals_minutes, wrapup_minutes, **planner.to_dict())])
 
     # --- the two primitives ---------------------------------------------------------
 

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from groupvisit.domain import Actor, Phase, SessionState
 from groupvisit.domain import commands as c
-from groupvisit.domain.planner import (DEFAULT_MINUTES, OVERRUN_MINUTES, SEVERITY, OnDuty, Plan, conflict_at, flags,
+from groupvisit.domain.planner import (OVERRUN_MINUTES, SEVERITY, OnDuty, Plan, conflict_at, flags,
                                        on_duty, plan, windows_to_avoid)
+from groupvisit.domain.settings import PlannerSettings
 from groupvisit.domain.views import view_for
 from sessionkit import FACILITATOR, PROJECTOR, T0, Session, clinician, keys_in
 
@@ -72,7 +73,7 @@ def waiting_ids(state: SessionState) -> list[str]:
 
 
 def is_flagged(state: SessionState, encounter_id: str) -> bool:
-    return bool(flags(state.participants[state.encounters[encounter_id].participant_id].numbers))
+    return bool(flags(state.participants[state.encounters[encounter_id].participant_id].numbers, state.settings))
 
 
 @given(sessions(), estimates)
@@ -190,7 +191,7 @@ def test_one_encounter_running_long_re_forms_the_plan_and_warns_while_time_remai
     see(s, ids[0], DR1)
     see(s, ids[1], DR2)
     at_start = plan(s.state, s.now)
-    assert at_start.minutes == DEFAULT_MINUTES
+    assert at_start.minutes == PlannerSettings().minutes_per_patient
     assert at_start.does_not_fit == ()
     assert [m.clinician_id for m in at_start.clinicians] == [DR1.id, DR2.id]
     first_warning, last_call = None, {s.encounter_id: s.start for s in at_start.slots}[ids[11]]

@@ -1,6 +1,7 @@
 // Recording for someone without a device: their numbers, how last session's goal went (for a returning
 // patient), a one-on-one request, and (in the phases the server allows them) a goal and an evaluation. Each save is confirmed where a screen reader
-// hears it; the numbers name every field's problem at once, each next to its own field.
+// hears it; the numbers name every field's problem at once, each next to its own field. Glucose is in the
+// cohort's unit (whole mg/dL, or mmol/L with decimals) and the weight unit starts as the cohort's.
 import { clockTime } from "/static/common/live.js";
 import { setText, show, syncOptions } from "/static/common/patch.js";
 import { clearIfSent, run } from "../staff.js";
@@ -11,13 +12,31 @@ const NUMBER_FIELDS = {
 };
 const GOAL_FIELDS = { what: "behalf-goal-what", how_much: "behalf-goal-how-much", when: "behalf-goal-when",
   how_often: "behalf-goal-how-often" };
+// The server's glucose ranges by unit (groupvisit/domain/settings.py).
+const GLUCOSE = { "mg/dL": { min: "20", max: "600", example: "130" }, "mmol/L": { min: "1.1", max: "33.3", example: "5.4" } };
 let channel = null;
+let weightUnitChosen = false; // staff picked a unit: the cohort's no longer replaces it
+
+// The numbers form in the session's units.
+function showUnits(settings) {
+  const glucose = $("glucose"), range = GLUCOSE[settings.glucose_unit];
+  setText($("glucose-label"), "Glucose " + settings.glucose_unit);
+  glucose.dataset.unit = settings.glucose_unit;
+  glucose.dataset.min = range.min;
+  glucose.dataset.max = range.max;
+  glucose.dataset.example = range.example;
+  glucose.inputMode = settings.glucose_unit === "mmol/L" ? "decimal" : "numeric";
+  if (settings.glucose_unit === "mmol/L") delete glucose.dataset.whole;
+  else glucose.dataset.whole = "";
+  if (!weightUnitChosen) $("weight-unit").value = settings.weight_unit;
+}
 
 export function render(view) {
   const phase = view.session.phase;
   show($("on-behalf"), phase !== "closed");
   show($("behalf-goal-form"), phase === "goals" || phase === "wrap_up");
   show($("behalf-evaluation-form"), phase === "wrap_up");
+  showUnits(view.session.settings);
   const here = view.people.filter((p) => p.status === "present").map((p) => ({ value: p.id, label: p.name }));
   syncOptions($("behalf-person"), here.length ? here : [{ value: "", label: "Nobody has checked in yet" }]);
   const person = view.people.find((p) => p.id === $("behalf-person").value);
@@ -57,7 +76,7 @@ function checkNumber(input, unit) {
 }
 
 const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-const example = (input) => ({ "bp-systolic": "128", "bp-diastolic": "82", weight: "82.5", glucose: "130" })[input.id];
+const example = (input) => input.dataset.example || ({ "bp-systolic": "128", "bp-diastolic": "82", weight: "82.5" })[input.id];
 
 // Every field's problem, by field id; the numbers to send when there are none.
 function numbersProblems() {
@@ -65,7 +84,7 @@ function numbersProblems() {
   const problems = {};
   const args = { weight_unit: unit };
   for (const [name, id] of Object.entries(NUMBER_FIELDS)) {
-    const { value, problem } = checkNumber($(id), id === "weight" ? unit : "");
+    const { value, problem } = checkNumber($(id), id === "weight" ? unit : $(id).dataset.unit || "");
     if (problem) problems[id] = problem;
     else if (value !== null) args[name] = value;
   }
@@ -114,6 +133,7 @@ function save(button, alertNode, what, name, args) {
 
 export function wire(liveChannel) {
   channel = liveChannel;
+  $("weight-unit").addEventListener("change", () => { weightUnitChosen = true; });
   $("behalf-person").addEventListener("change", () => {
     setText($("behalf-saved"), "");
     render(channel.view);

@@ -35,7 +35,8 @@ class ParticipantMarked(Event):
 
 @dataclass(frozen=True)
 class NumbersRecorded(Event):
-    """Self-monitoring numbers for `participant_id`, entered by `recorded_by` (an actor id)."""
+    """Self-monitoring numbers for `participant_id`, entered by `recorded_by` (an actor id); `glucose` is in
+    `glucose_unit` (mg/dL or mmol/L: logs from before it are in mg/dL)."""
 
     type = "numbers_recorded"
     audience = "private"
@@ -44,9 +45,10 @@ class NumbersRecorded(Event):
     bp_diastolic: int | None
     weight: float | None
     weight_unit: str
-    glucose: int | None
+    glucose: float | None
     recorded_by: str
     at: float
+    glucose_unit: str = "mg/dL"
 
 @dataclass(frozen=True)
 class VisitRequested(Event):

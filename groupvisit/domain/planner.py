@@ -91,9 +91,11 @@ def flags(numbers: Numbers | None, settings: PlannerSettings) -> list[str]:
 
 
 def estimate_minutes(state: SessionState) -> float:
-    """The median length of this session's completed one-on-ones, once there are enough; else the cohort's."""
-    lengths = [(e.ended_at - (e.started_at or e.called_at or e.ended_at)) / 60
-               for e in state.encounters.values() if e.status == "completed" and e.ended_at is not None]
+    """The median length of this session's completed one-on-ones, once there are enough; else, once the
+    cohort's earlier sessions (with this one's) have enough, theirs; else the cohort's minutes per patient."""
+    lengths = [m for e in state.encounters.values() if e.status == "completed" and (m := e.minutes) is not None]
+    if len(lengths) < HISTORY_NEEDED and state.continuity is not None:
+        lengths += state.continuity.one_on_ones
     return statistics.median(lengths) if len(lengths) >= HISTORY_NEEDED else state.settings.minutes_per_patient
 
 

@@ -5,7 +5,8 @@ from dataclasses import replace
 from groupvisit.domain import Phase
 from groupvisit.domain import commands as c
 from groupvisit.domain.history import ChosenTopic, LibraryStrategy, Outcomes, cohort_record, continuity, library
-from sessionkit import MONTH, ROSTER, T0, Session, cohort_session
+from groupvisit.domain.planner import estimate_minutes
+from sessionkit import MONTH, ROSTER, T0, Session, clinician, cohort_session
 
 
 def month_one() -> Session:
@@ -191,3 +192,19 @@ def test_a_check_in_by_mistake_counts_neither_as_attendance_nor_as_a_follow_up()
     record = cohort_record(ROSTER, [one.held(), wrong.held()], now=wrong.state.ends_at)
     assert record.sessions[0].goals_followed_up == Outcomes()
     assert record.attendance[0].marks == ("came", "no_show")
+
+
+def test_the_cohorts_earlier_one_on_ones_set_the_estimate_until_this_session_has_its_own() -> None:
+    first = cohort_session()
+    doc = clinician()
+    for n, minutes in enumerate((10, 12, 20)):
+        who = first.join(f"Patient {n}")
+        visit = first.request_visit(who)
+        first.run(c.CallParticipant(visit, "Room 1"), doc)
+        first.run(c.StartEncounter(visit), doc)
+        first.tick(minutes)
+        first.run(c.CompleteEncounter(visit, ""), doc)
+    second = cohort_session([first])
+    assert second.state.continuity is not None and sorted(second.state.continuity.one_on_ones) == [10, 12, 20]
+    assert estimate_minutes(second.state) == 12  # the cohort's median, not the 7 minutes a new cohort starts with
+    assert estimate_minutes(cohort_session().state) == second.state.settings.minutes_per_patient  # no history: the setting

@@ -88,7 +88,8 @@ def timeline_plot(report: SessionReport, zone: str) -> Plot | None:
         return (at - start) / 60
 
     visits = [v for lane in report.lanes for v in lane.one_on_ones]
-    end = max([report.ends_at, *(v.out_until for v in visits)])
+    closed = report.closed_at if report.closed_at is not None else report.ends_at
+    end = math.ceil(max([closed, *(v.out_until for v in visits)]) / QUARTER) * QUARTER
     lines = [f"{lane.clinician_name}: " + "; ".join(
         f"{v.name} {clock(v.out_from, zone)}–{clock(v.out_until, zone)}"
         + (f", during {', '.join(v.topics)}" if v.topics else "") + ("" if v.completed else ", never completed")
@@ -121,8 +122,9 @@ def timeline_plot(report: SessionReport, zone: str) -> Plot | None:
         ax.set_xticks([x(at) for at in quarters], [clock(at, zone) for at in quarters])
         ax.set_xlim(0, x(end))
         ax.set_xlabel("Clinic time")
-        handles = [*bands, Patch(facecolor=DARK, edgecolor="black", label="One-on-one"),
-                   Patch(facecolor="white", edgecolor="black", linestyle="dashed", label="Never completed")]
+        handles = [*bands, Patch(facecolor=DARK, edgecolor="black", label="One-on-one")]
+        if not all(v.completed for v in visits):
+            handles.append(Patch(facecolor="white", edgecolor="black", linestyle="dashed", label="Never completed"))
         fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
         svg = inline(fig, "plot-timeline", description)
     return Plot("plot-timeline", "One-on-ones per clinician, against the topics", description, svg)

@@ -12,6 +12,7 @@ from statistics import fmean, median
 
 from ..domain.events import Event, ParticipantMarked, RoomVoted, TopicExtended
 from ..domain.history import HeldSession, RosterEntry, SessionRecord, cohort_record, continuity, held
+from ..domain.planner import top_topic
 from ..domain.state import Encounter, FollowUp, Goal, Participant, SessionState
 from ..domain.summary import encounter_status
 
@@ -95,7 +96,7 @@ class OneOnOne:
     out_from: float
     out_until: float
     topics: tuple[str, ...]  # titles of the topics discussed while they were away, in agenda order
-    missed_their_topic: bool  # away during a topic they gave their most votes to
+    missed_their_topic: bool  # away during the topic they voted for most (as the planner tries to avoid)
 
     @property
     def minutes(self) -> float:
@@ -249,13 +250,6 @@ def discussed(state: SessionState, until: float) -> list[tuple[str, float, float
             for item in state.agenda if item.started_at is not None]
 
 
-def favourites(state: SessionState, participant_id: str) -> set[str]:
-    """The topics `participant_id` gave the most votes to (none if they voted for none)."""
-    mine = {t.id: t.votes.get(participant_id, 0) for t in state.topics.values()}
-    most = max(mine.values(), default=0)
-    return {tid for tid, n in mine.items() if n == most} if most else set()
-
-
 def timeline(state: SessionState, until: float) -> tuple[Lane, ...]:
     windows = discussed(state, until)
     called = sorted((e for e in state.encounters.values() if e.called_at is not None and e.clinician_id),
@@ -278,7 +272,7 @@ def one_on_one(state: SessionState, enc: Encounter, windows: list[tuple[str, flo
     return OneOnOne(enc.id, enc.participant_id, state.participants[enc.participant_id].name, enc.clinician_id,
                     enc.clinician_name, enc.room, enc.called_at, enc.started_at, enc.ended_at, completed,
                     enc.called_at, out_until, tuple(state.topics[tid].title for tid in during),
-                    bool(favourites(state, enc.participant_id) & set(during)))
+                    top_topic(state, enc.participant_id) in during)
 
 
 def waits(state: SessionState) -> tuple[Wait, ...]:

@@ -196,6 +196,9 @@ async def test_the_report_opens_in_chromium_with_its_plots_passes_axe_and_prints
         await expect(page.locator("#trend-table tbody tr")).to_have_count(3)
         assert await axe_problems(page) == []
         assert (await overflow(page))["width"] <= 0, "the page does not scroll sideways"
+        await page.set_viewport_size({"width": 390, "height": 844})
+        assert (await overflow(page))["width"] <= 0, "nor on a phone: the tables scroll in their own boxes"
+        await page.set_viewport_size({"width": 1280, "height": 900})
         assert not screen.problems and not screen.dialogs, (screen.problems, screen.dialogs)
         for folder in screenshot_dirs():
             await page.screenshot(path=folder / "session-report.png", full_page=True)

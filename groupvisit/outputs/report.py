@@ -187,7 +187,9 @@ def session_report(session: HeldSession, log: Sequence[Event], roster: Sequence[
     """The report of `session` (whose events are `log`), as of `now`, with the cohort's `roster` and `cohort`
     sessions (this one among them or not; cancelled ones count for nothing)."""
     state = session.state
-    until = state.closed_at if state.closed_at is not None else min(now, max(state.ends_at, state.starts_at))
+    # What is still going on (a topic, a one-on-one never completed) runs until the close, or else until now
+    # or the session's planned end, whichever comes first: a session nobody closed does not run on for days.
+    until = state.closed_at if state.closed_at is not None else min(now, state.ends_at)
     lanes = timeline(state, until)
     others = [s for s in cohort if s.session_id != session.session_id]
     trend = tuple(r for r in cohort_record(list(roster), [*others, session], now).sessions

@@ -159,3 +159,19 @@ def test_a_session_outside_a_cohort_reports_everyone_as_not_matched_and_its_own_
     assert report.attendance.absent == () and report.enrolled == 0
     assert [r.session_id for r in report.trend] == ["s1"]
     assert report.agenda == () and report.lanes == () and report.median_wait is None
+
+
+def test_a_report_made_during_the_session_counts_the_current_topic_so_far_and_its_open_vote() -> None:
+    s = cohort_session()
+    ann = s.join("Ann")
+    s.open(Phase.AGENDA)
+    food, sleep = s.propose("Eating out"), s.propose("Sleep")
+    s.vote(ann, food)
+    s.open(Phase.DISCUSSION)
+    s.tick(9)
+    s.run(c.RoomVote("move_on"), ann)  # the time is up and the facilitator has not decided yet
+    report = session_report(s.held(), s.log, ROSTER, [], s.now + 60)
+    current, pending = report.agenda
+    assert (current.status, current.minutes, current.ended_at) == ("current", 10, None)
+    assert current.rounds == (RoomRound(0, keep_going=0, move_on=1, outcome="undecided"),)
+    assert (pending.status, pending.minutes, pending.started_at) == ("not_reached", None, None)

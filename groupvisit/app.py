@@ -21,7 +21,8 @@ from .hub import Hub, hub_for
 from .settings import Settings
 from .store import Limit, Store
 from .accounts import SignIns
-from .web import back_in, cohort_pages, enrol_page, export, pages, roster_pages, schedule_pages, sign_in_pages
+from .web import (back_in, cohort_pages, enrol_page, export, pages, report_page, roster_pages, schedule_pages,
+                  sign_in_pages)
 from .web.sign_in_pages import SignInLimits
 from .web.guard import Guard
 from .web.headers import SecurityHeaders
@@ -70,6 +71,7 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/sessions/{session_id}/cancel", schedule_pages.cancel_submit, methods=["POST"]),
         Route("/sessions/{session_id}/back-in", back_in.issue, methods=["POST"]),
         Route("/sessions/{session_id}/summary.csv", export.chart_summary_csv, methods=["GET"]),
+        Route("/sessions/{session_id}/report", report_page.report_page, methods=["GET"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_form, methods=["GET"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_submit, methods=["POST"]),
         Route("/sessions/{session_id}/join-qr.svg", pages.join_qr),

@@ -137,7 +137,7 @@ def session_bundle(session: HeldSession, cohort: CohortRoster | None, zone: Zone
     clinicians = {clinician_id: made.add(urn("staff", clinician_id), Practitioner(
         identifier=[Identifier(system=f"{CANONICAL}/staff", value=clinician_id)], name=[HumanName(text=name)]))
         for clinician_id, name in clinicians_of(state)}
-    session_encounter = made.add(urn("session", session.session_id), Encounter(  # type: ignore[call-arg]  # see AMBULATORY
+    session_encounter = made.add(urn("session", session.session_id), Encounter(  # type: ignore[call-arg]
         identifier=[Identifier(system=f"{CANONICAL}/session", value=session.session_id)],
         status=session_status(session), class_fhir=AMBULATORY,
         type=[CodeableConcept(text=SESSION_TYPE)],
@@ -238,11 +238,12 @@ def patient_encounter(person: s.Participant, patient: Reference, session: Refere
     when = made.period(began, visit.ended_at if visit is not None and began is not None else None)
     minutes = None if visit is None else visit.minutes
     seen_by = clinicians.get(visit.clinician_id) if visit is not None else None
-    return Encounter(  # type: ignore[call-arg]  # see AMBULATORY
+    return Encounter(  # type: ignore[call-arg]
         identifier=[Identifier(system=f"{CANONICAL}/participant", value=f"{state.session_id}/{person.id}")],
         status=status, class_fhir=AMBULATORY,
         type=[CodeableConcept(text=PATIENT_TYPE)], subject=patient, partOf=session, period=when,
-        length=None if minutes is None else Duration(value=Decimal(round(minutes)), unit="min", system=UCUM, code="min"),
+        length=None if minutes is None else Duration(value=Decimal(round(minutes)), unit="min", system=UCUM,
+                                                     code="min"),
         reasonCode=[CodeableConcept(text=visit.request)] if visit is not None and visit.request else None,
         participant=[EncounterParticipant(type=[coded(PARTICIPATION, "PPRF", "primary performer")],
                                           individual=seen_by, period=when)] if seen_by is not None else None)
@@ -299,7 +300,8 @@ def goal(plan: s.Goal, patient: Reference, made: Assembly) -> Goal:
             Extension(url="confidence", valueInteger=plan.confidence)])])
 
 
-def evaluation(answers: s.Evaluation, patient: Reference, encounter: Reference, made: Assembly) -> QuestionnaireResponse:
+def evaluation(answers: s.Evaluation, patient: Reference, encounter: Reference,
+               made: Assembly) -> QuestionnaireResponse:
     """The patient's own answers (unanswered questions left out, as FHIR asks)."""
     given: list[tuple[str, str, QuestionnaireResponseItemAnswer]] = [
         ("rating", RATING, QuestionnaireResponseItemAnswer(valueInteger=answers.rating))]

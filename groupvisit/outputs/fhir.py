@@ -87,8 +87,8 @@ def urn(*names: str) -> str:
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, '/'.join(names))}"
 
 
-def to(url: str, display: str | None = None) -> Reference:
-    return Reference(reference=url, display=display)
+def to(url: str) -> Reference:
+    return Reference(reference=url)
 
 
 def coded(system: str, code: str, display: str) -> CodeableConcept:
@@ -115,7 +115,8 @@ class Assembly:
         return Period(start=None if start is None else self.at(start), end=None if end is None else self.at(end))
 
     def add(self, url: str, resource: DomainResource) -> Reference:
-        self.entries.setdefault(url, resource)
+        assert url not in self.entries, f"two resources made for {url}"
+        self.entries[url] = resource
         return to(url)
 
     def of_participant(self, person: s.Participant, *names: str) -> str:
@@ -293,11 +294,16 @@ def goal(plan: s.Goal, patient: Reference, made: Assembly) -> Goal:
     ignore, keeping the plan's text in `description`."""
     parts = (("what", plan.what), ("howMuch", plan.how_much), ("when", plan.when), ("howOften", plan.how_often))
     return Goal(
-        lifecycleStatus="active", description=CodeableConcept(text=", ".join(part for _, part in parts if part)),
+        lifecycleStatus="active", description=CodeableConcept(text=", ".join(part for _, part in parts)),
         subject=patient, expressedBy=patient, startDate=made.at(plan.at).date(),
         extension=[Extension(url=ACTION_PLAN, extension=[
-            *(Extension(url=name, valueString=part) for name, part in parts if part),
+            *(Extension(url=name, valueString=part) for name, part in parts),
             Extension(url="confidence", valueInteger=plan.confidence)])])
+
+
+RATING = "How was today's session for you? (1 poor, 2 fair, 3 OK, 4 good, 5 great)"
+HELPED = "What helped?"
+CHANGE = "What should change?"
 
 
 def evaluation(answers: s.Evaluation, patient: Reference, encounter: Reference,
@@ -312,11 +318,6 @@ def evaluation(answers: s.Evaluation, patient: Reference, encounter: Reference,
         questionnaire=f"{EVALUATION}|{EVALUATION_VERSION}", status="completed", subject=patient,
         encounter=encounter, authored=made.at(answers.at), author=patient, source=patient,
         item=[QuestionnaireResponseItem(linkId=link, text=text, answer=[answer]) for link, text, answer in given])
-
-
-RATING = "How was today's session for you? (1 poor, 2 fair, 3 OK, 4 good, 5 great)"
-HELPED = "What helped?"
-CHANGE = "What should change?"
 
 
 def questionnaire() -> Questionnaire:

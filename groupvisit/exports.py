@@ -9,7 +9,6 @@ from .domain.history import RosterEntry
 from .domain.summary import COLUMNS as SUMMARY_COLUMNS, chart_summary
 from .outputs.attendance import COLUMNS as ATTENDANCE_COLUMNS, attendance
 from .outputs.enrolment import CohortRoster, Enrolment
-from .outputs.fhir import session_bundle
 from .outputs.spreadsheet import csv_text
 from .store import Store
 from .store.program import audited
@@ -29,6 +28,9 @@ async def cohort_roster(store: Store, cohort: CohortRow, audit: AuditRow) -> Coh
 async def fhir_json(store: Store, session: SessionRow, zone: ZoneInfo, audit: AuditRow) -> str:
     """The session as a FHIR R4B Bundle in JSON. Audited with `audit` (a row for each patient of the cohort's roster,
     who are the Group's members, and for each participant in the bundle)."""
+    # Imported here: fhir.resources' models take half a second to load, which no other command or page should wait for.
+    from .outputs.fhir import session_bundle
+
     held = await held_session(store, session)
     cohort = await store.cohort(session.cohort_id) if session.cohort_id is not None else None
     roster = await cohort_roster(store, cohort, audit) if cohort is not None else None

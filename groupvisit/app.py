@@ -61,6 +61,7 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/cohorts/{cohort_id}/series", schedule_pages.series_submit, methods=["POST"]),
         Route("/cohorts/{cohort_id}/sessions", schedule_pages.one_session_submit, methods=["POST"]),
         Route("/cohorts/{cohort_id}/over-time", cohort_pages.over_time_page, methods=["GET"]),
+        Route("/cohorts/{cohort_id}/attendance.csv", export.cohort_attendance_csv, methods=["GET"]),
         Route("/cohorts/{cohort_id}/roster", roster_pages.roster_page, methods=["GET"]),
         Route("/cohorts/{cohort_id}/roster/new", roster_pages.new_patient_page, methods=["GET"]),  # before {patient_id}
         Route("/cohorts/{cohort_id}/roster/new", roster_pages.new_patient_submit, methods=["POST"]),
@@ -72,6 +73,7 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/sessions/{session_id}/back-in", back_in.issue, methods=["POST"]),
         Route("/sessions/{session_id}/summary.csv", export.chart_summary_csv, methods=["GET"]),
         Route("/sessions/{session_id}/report", report_page.report_page, methods=["GET"]),
+        Route("/sessions/{session_id}/fhir.json", export.fhir_bundle, methods=["GET"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_form, methods=["GET"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_submit, methods=["POST"]),
         Route("/sessions/{session_id}/join-qr.svg", pages.join_qr),

@@ -15,7 +15,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 
-from . import program_cli, user_cli
+from . import export_cli, program_cli, user_cli
 from .actions import Sessions
 from .app import create_app
 from .clock import SystemClock
@@ -63,6 +63,7 @@ def parser() -> argparse.ArgumentParser:
     upgrading.add_argument("--db", type=user_cli.text, help=user_cli.DB_HELP)
     user_cli.add_parsers(commands)
     program_cli.add_parsers(commands)
+    export_cli.add_parser(commands)
     return root
 
 
@@ -207,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(user_cli.run(args, settings))
         if args.command in program_cli.COMMANDS:
             return asyncio.run(program_cli.run(args, settings))
+        if args.command == "export":
+            return asyncio.run(export_cli.run(args, settings))
         if args.command == "db":
             return upgrade_database(settings)
         asyncio.run(demo(settings) if args.command == "demo" else serve(settings))

@@ -1,40 +1,55 @@
-"""The chart summary as a CSV download, for staff (the clinic admin exports it for the record);
-every participant in it gets an audit row."""
+"""Exports for the record, for staff: a session's chart summary (CSV) and FHIR bundle, a cohort's attendance and
+evaluations (CSV). Every patient whose data is in one gets an audit row (`groupvisit.exports`)."""
 
-import csv
-import io
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import exports
 from ..accounts import AccountRole
-from ..domain.summary import COLUMNS, chart_summary
 from ..program.schedule import zone_info
+from ..store import Store
+from ..store.tables import AuditRow, SessionRow
+from .cohort_pages import cohort_or_404, program_audit_row
 from .pages import session_or_404, sessions_of
 from .sign_in_pages import staff_audit_row, staff_member
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXPORTERS = (AccountRole.ADMIN, AccountRole.FACILITATOR, AccountRole.CLINICIAN)
+SessionExport = Callable[[Store, SessionRow, ZoneInfo, AuditRow], Awaitable[str]]
 
 
-def spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet shows as text: typed text starting like a formula is never run."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+def download(text: str, media_type: str, filename: str) -> Response:
+    return Response(text, media_type=media_type, headers={
+        "content-disposition": f'attachment; filename="{filename}"', "cache-control": "no-store"})
+
+
+async def session_export(request: Request, what: str, export: SessionExport) -> str:
+    member = await staff_member(request, *EXPORTERS)
+    session = await session_or_404(request)
+    zone = zone_info(request.state.settings.time_zone)
+    return await export(sessions_of(request).store, session, zone,
+                        staff_audit_row(request, member, session.id, "exported", what))
 
 
 async def chart_summary_csv(request: Request) -> Response:
-    member = await staff_member(request, AccountRole.ADMIN, AccountRole.FACILITATOR, AccountRole.CLINICIAN)
-    session = await session_or_404(request)
+    text = await session_export(request, "chart summary", exports.chart_summary_csv)
+    session_id = request.path_params["session_id"]
+    return download(text, "text/csv; charset=utf-8", f"groupvisit-{session_id}-chart-summary.csv")
+
+
+async def fhir_bundle(request: Request) -> Response:
+    text = await session_export(request, "FHIR bundle", exports.fhir_json)
+    session_id = request.path_params["session_id"]
+    return download(text, "application/fhir+json; charset=utf-8", f"groupvisit-{session_id}-fhir.json")
+
+
+async def cohort_attendance_csv(request: Request) -> Response:
+    member = await staff_member(request, *EXPORTERS)
+    cohort = await cohort_or_404(request)
     sessions = sessions_of(request)
-    live = await sessions.get(session.id)
-    await sessions.catch_up(live)
-    rows = chart_summary(live.state, zone_info(request.state.settings.time_zone))
-    people = sorted(live.state.participants.values(), key=lambda p: p.joined_at)
-    await sessions.store.audit(*(staff_audit_row(request, member, session.id, "exported", "chart summary", p.id)
-                                 for p in people))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
-    filename = f"groupvisit-{session.id}-chart-summary.csv"
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{filename}"'})
+    text = await exports.attendance_csv(sessions.store, cohort, zone_info(request.state.settings.time_zone),
+                                        sessions.clock.now(),
+                                        program_audit_row(request, member, cohort.id, "exported", "cohort attendance"))
+    return download(text, "text/csv; charset=utf-8", f"groupvisit-{cohort.id}-attendance.csv")

@@ -2,6 +2,7 @@
 // encounter pinned on top, and the call → start → complete flow of a brief 1:1 visit.
 import { clockTime } from "/static/common/live.js";
 import { el, setText, show, syncList } from "/static/common/patch.js";
+import { renderDuty } from "./duty.js";
 import { fillPrior, makePrior } from "./prior.js";
 import { duration, numbersText, run, setDisabled, start } from "./staff.js";
 import { fillUndo, makeUndo } from "./undo.js";
@@ -73,6 +74,7 @@ function render(view) {
   show($("mine-panel"), !closed || mine.length > 0);
   renderMine(mine, goals);
   renderWaiting(waiting, goals, mine[0], closed);
+  renderDuty(view, channel);
   renderOthers(others);
   renderCompleted(completed);
   renderWithdrawn(view.queue.withdrawn);

@@ -146,10 +146,10 @@ def length_of(enc: Encounter, default: float) -> float:
     return default if enc.estimate_minutes is None else enc.estimate_minutes * 60
 
 
-def priority(enc: Encounter, urgent: set[str]) -> tuple[bool, float, bool, float]:
+def priority(enc: Encounter, flagged: set[str]) -> tuple[bool, float, bool, float]:
     """Moved up first (the latest first), then flagged, then by when they queued."""
     moved = enc.moved_up_at is not None
-    return (not moved, -(enc.moved_up_at or 0.0), enc.id not in urgent, enc.queued_at)
+    return (not moved, -(enc.moved_up_at or 0.0), enc.id not in flagged, enc.queued_at)
 
 
 def plan(state: SessionState, now: float, minutes: float | None = None,

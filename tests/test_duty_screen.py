@@ -134,6 +134,12 @@ async def test_move_up_and_minutes_on_each_waiting_patient_and_a_live_update_kee
     await expect(maria.locator(".duty-row .error")).to_be_empty()  # the refusal went with the new value
     await expect(minutes).to_have_value("15")
 
+    # Not a number: said on the spot, and nothing is sent (the field would read as empty: "back to the usual").
+    await walter.get_by_label("Minutes", exact=True).click()
+    await page.keyboard.type("e")
+    await walter.get_by_role("button", name="Set the minutes for Walter").click()
+    await expect(walter.locator(".duty-row .error")).to_have_text("Type the minutes as a number, for example 10.")
+
     # Typing in Rosa's minutes and the leaving time while the queue changes: nothing typed is lost.
     rosa_minutes = rows.filter(has_text="Rosa").get_by_label("Minutes", exact=True)
     await page.get_by_label("Leave at").fill("15:45")
@@ -145,5 +151,6 @@ async def test_move_up_and_minutes_on_each_waiting_patient_and_a_live_update_kee
     await expect(rosa_minutes).to_have_value("4")
     await expect(page.get_by_label("Leave at")).to_have_value("15:45")
     await expect(maria.get_by_label("Minutes", exact=True)).to_have_value("15")
+    assert [e["estimate_minutes"] for e in queue.console.view["queue"]["waiting"]][:3] == [None, 15, None]
     for person in people:
         await person.close()

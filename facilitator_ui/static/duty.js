@@ -91,6 +91,10 @@ function makeRow(e) {
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (minutes.validity.badInput) { // not a number: the field's value reads as empty, which would clear it
+      setText(alertNode, "Type the minutes as a number, for example 10.");
+      return;
+    }
     const typed = minutes.value.trim();
     const value = typed === "" ? null : Number(typed); // empty: back to the session's estimate
     run(set, alertNode, channel.send("set_estimate", { encounter_id: e.encounter_id, minutes: value }), "Setting…")

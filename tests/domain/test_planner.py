@@ -210,8 +210,8 @@ def test_the_moved_up_come_first_the_latest_moved_first(case: tuple[SessionState
     order, starts = p.order(), {s.encounter_id: s.start for s in p.slots}
     moved = [e for e in order if is_moved_up(state, e)]
     assert order[:len(moved)] == moved
-    at = [state.encounters[e].moved_up_at for e in moved]
-    assert at == sorted(at, reverse=True)  # type: ignore[type-var]
+    at = [state.encounters[e].moved_up_at or 0.0 for e in moved]
+    assert at == sorted(at, reverse=True)
     for first, then in zip(order, order[1:], strict=False):
         if first in moved and then in starts:
             assert first in starts and starts[first] <= starts[then]

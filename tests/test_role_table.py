@@ -429,7 +429,8 @@ VALUES: dict[str, Any] = {
     "room": "Room 2", "note": "Feet checked", "bp_systolic": 128, "bp_diastolic": 82, "what": "Walk",
     "how_much": "20 minutes", "when": "after dinner", "how_often": "5 days a week", "confidence": 8, "shared": True,
     "rating": 4, "status": "left", "patient_id": "", "outcome": "done", "starts_at": SESSION_START + 86400,
-    "ends_at": SESSION_START + 86400 + 7200, "library_id": "earlier-session:s1",
+    "ends_at": SESSION_START + 86400 + 7200, "library_id": "earlier-session:s1", "until": SESSION_START + 3600,
+    "minutes": 10,
 }
 
 

@@ -12,6 +12,7 @@ import * as room from "./queue/room.js";
 import * as waiting from "./queue/waiting.js";
 import { start } from "./staff.js";
 // Other features' parts of this screen: one import each here, one call each in render().
+import { renderDuty } from "./duty.js";
 import { renderThresholds } from "./thresholds.js";
 
 const { config, channel } = start({ render, tick: render });
@@ -29,6 +30,7 @@ function render(view) {
   lanes.render(view, screen);
   mine.render(view, screen);
   waiting.render(view, screen);
+  renderDuty(view, channel); // after the waiting rows: it adds Move up and Minutes to each
   others.render(view, screen);
   done.render(view, screen);
   renderThresholds(view.session.settings);

@@ -8,9 +8,10 @@ then flagged numbers; then by when they queued) who would not be called out of t
 they care about; when everyone left would be, the one with the mildest conflict is called anyway and the
 slot says why. Moved-up and flagged patients are never held back for the room: they come first.
 
-Each clinician's slots end by the time they leave (`until`) or the session's end, whichever is first; a
-clinician who cannot fit the next patient in before then is done for the plan, and once nobody can, the
-rest do not fit (they are never passed over for someone shorter behind them: the order is the order).
+Each clinician's slots end by the time they leave (`until`) or the session's end, whichever is first. In
+a clinician's last minutes the next one they take is someone who fits before then (a shorter one may go
+ahead of a longer one), except that nobody goes ahead of a moved-up or flagged patient: a clinician who
+cannot fit that patient in is done for the plan. Once nobody can fit anyone, the rest do not fit.
 
 Who is on duty: those who went on duty and have not gone off (`state.duty`), and anyone who has called
 someone this session since they last went off; with none ever, one unnamed clinician, `any clinician`, so
@@ -106,8 +107,8 @@ def team_of(state: SessionState) -> list[tuple[str, str, float, float | None]]:
     for e in state.encounters.values():
         if e.clinician_id and e.called_at is not None:
             duty = state.duty.get(e.clinician_id)
-            if duty is not None and duty.off_at is not None and e.called_at < duty.off_at:
-                continue  # a call from before they went off duty
+            if duty is not None and duty.off_at is not None and e.called_at <= duty.off_at:
+                continue  # a call from before they went off duty (it ended first: they could not go off busy)
             at, _ = first_call.get(e.clinician_id, (e.called_at, ""))
             first_call[e.clinician_id] = (min(at, e.called_at), e.clinician_name)
     team: dict[str, tuple[str, str, float, float | None]] = {
@@ -144,10 +145,10 @@ def length_of(enc: Encounter, default: float) -> float:
     return default if enc.estimate_minutes is None else enc.estimate_minutes * 60
 
 
-def priority(enc: Encounter, urgent: set[str]) -> tuple[bool, float, bool, float]:
+def priority(enc: Encounter, flagged: set[str]) -> tuple[bool, float, bool, float]:
     """Moved up first (the latest first), then flagged, then by when they queued."""
     moved = enc.moved_up_at is not None
-    return (not moved, -(enc.moved_up_at or 0.0), enc.id not in urgent, enc.queued_at)
+    return (not moved, -(enc.moved_up_at or 0.0), enc.id not in flagged, enc.queued_at)
 
 
 def plan(state: SessionState, now: float, minutes: float | None = None,
@@ -173,16 +174,15 @@ def plan(state: SessionState, now: float, minutes: float | None = None,
     while waiting and taking:
         n = min(taking, key=lambda k: (free[k], k))  # the clinician free first (the first on duty, if tied)
         start = free[n]
-        chosen, conflict = choose(waiting, first, avoid, start, default)
-        enc = waiting[chosen]
-        end = start + length_of(enc, default)
-        if end > limit[n]:
-            taking.remove(n)  # they leave before this one would end: done for the plan
+        chosen = choose(waiting, first, avoid, start, limit[n], default)
+        if chosen is None:
+            taking.remove(n)  # nobody they may take next would end before they leave: done for the plan
             continue
-        waiting.pop(chosen)
-        free[n] = end
-        slots.append(Slot(enc.id, enc.participant_id, team[n].clinician_id, team[n].name, start, end, conflict,
-                          (end - start) / 60))
+        k, conflict = chosen
+        enc = waiting.pop(k)
+        free[n] = start + length_of(enc, default)
+        slots.append(Slot(enc.id, enc.participant_id, team[n].clinician_id, team[n].name, start, free[n], conflict,
+                          (free[n] - start) / 60))
     # Those left do not fit; laid out after the plan, on whoever is free first, they say how much time is short.
     short = 0.0
     for enc in waiting:
@@ -192,26 +192,32 @@ def plan(state: SessionState, now: float, minutes: float | None = None,
             continue
         n = free.index(min(free))
         start, free[n] = free[n], free[n] + length
-        short += free[n] - max(start, limit[n])
-    return Plan(now, default / 60, tuple(team), tuple(slots), tuple(e.id for e in waiting),
-                math.ceil(round(short) / 60))
+        short += max(0.0, free[n] - max(start, limit[n]))
+    # Someone not seen is always some time short (one held back behind a flagged patient may not overrun here).
+    shortfall = max(math.ceil(round(short) / 60), 1 if waiting else 0)
+    return Plan(now, default / 60, tuple(team), tuple(slots), tuple(e.id for e in waiting), shortfall)
 
 
 def choose(waiting: list[Encounter], first: set[str], avoid: dict[str, list["Window"]], start: float,
-           default: float) -> tuple[int, str | None]:
-    """Which of `waiting` (in priority order) a slot from `start` takes, and the conflict it has: the first,
-    if nothing may hold them back, else the first with the mildest conflict over their own length."""
+           limit: float, default: float) -> tuple[int, str | None] | None:
+    """Which of `waiting` (in priority order) a slot from `start` takes, and the conflict it has; None when
+    nobody it may take would end by `limit`. The head, if nothing may hold them back (moved up or flagged),
+    or nobody; else, of those who would end by `limit`, the first with the mildest conflict."""
     head = waiting[0]
     if head.id in first:
-        return 0, conflict_at(avoid[head.participant_id], start, start + length_of(head, default))
-    chosen, conflict, best = 0, None, None
+        end = start + length_of(head, default)
+        return (0, conflict_at(avoid[head.participant_id], start, end)) if end <= limit else None
+    best: tuple[int, str | None] | None = None
     for k, enc in enumerate(waiting):
-        found = conflict_at(avoid[enc.participant_id], start, start + length_of(enc, default))
-        if best is None or SEVERITY[found] < best:
-            chosen, conflict, best = k, found, SEVERITY[found]
-            if not best:
+        end = start + length_of(enc, default)
+        if end > limit:
+            continue
+        found = conflict_at(avoid[enc.participant_id], start, end)
+        if best is None or SEVERITY[found] < SEVERITY[best[1]]:
+            best = (k, found)
+            if found is None:
                 break
-    return chosen, conflict
+    return best
 
 
 Window = tuple[float, float, str]

@@ -147,8 +147,9 @@ def shared_goals_section(state: SessionState) -> list[dict[str, Any]]:
 
 
 def queue_order(state: SessionState) -> list[Encounter]:
-    """Waiting encounters in the order to call them: first come, first served, except that
-    a participant is not pulled out while the room discusses the topic they voted for most."""
+    """Waiting encounters first come, first served, except that a participant is not pulled out while the
+    room discusses the topic they voted for most: the order closing a session names them in. The screens
+    show the plan's order instead (`waiting_in_plan_order`)."""
     current = state.current_item()
     now_topic = current.topic_id if current else None
     waiting = [e for e in state.encounters.values() if e.status == "waiting"]

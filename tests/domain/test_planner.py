@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from groupvisit.domain import Actor, Phase, SessionState
 from groupvisit.domain import commands as c
 from groupvisit.domain.planner import (OVERRUN_MINUTES, SEVERITY, OnDuty, Plan, conflict_at, flags,
-                                       on_duty, plan, windows_to_avoid)
+                                       on_duty, plan, team_of, windows_to_avoid)
 from groupvisit.domain.settings import PlannerSettings
 from groupvisit.domain.views import view_for
 from sessionkit import FACILITATOR, PROJECTOR, T0, Session, clinician, keys_in
@@ -27,15 +27,28 @@ class Patient:
     glucose: int | None
     votes: tuple[int, ...]  # agenda topics (by number) this patient votes for
     goal: bool
+    estimate: float | None  # the minutes a clinician set for them (None: the session's)
+    moved_up: bool  # a clinician moves them up (if they are still waiting)
+
+
+@dataclass(frozen=True)
+class Duty:
+    on_duty: bool  # said so themselves (late: after the calls), or only by having called someone
+    leaves_in: float | None  # minutes from then (None: to the end)
+    off: bool  # then goes off duty again (when free)
 
 
 patients = st.builds(Patient, st.sampled_from([0, 0, 0.5, 1, 3]), st.sampled_from([None, 54, 110, 320]),
-                     st.lists(st.integers(0, 3), max_size=3).map(tuple), st.booleans())
+                     st.lists(st.integers(0, 3), max_size=3).map(tuple), st.booleans(),
+                     st.sampled_from([None, None, 2, 4.5, 15]), st.booleans())
+duties = st.builds(Duty, st.booleans(), st.sampled_from([None, 10, 25, 45]), st.sampled_from([False, False, True]))
 
 
 @st.composite
 def sessions(draw: st.DrawFn) -> tuple[SessionState, float]:
-    """A session in discussion with up to 12 waiting patients, 0–3 clinicians with someone, and a moment."""
+    """A session in discussion with up to 12 waiting patients (some with their own estimates, some moved up),
+    0–3 clinicians with someone, 0–3 on duty by their own say (leaving at some time, or going off again),
+    and a moment."""
     s = Session(minutes=draw(st.sampled_from([40, 60, 120])), goals_minutes=10)
     people: list[tuple[Actor, Patient]] = []
     for name, patient in zip(NAMES, draw(st.lists(patients, max_size=12)), strict=False):
@@ -56,6 +69,20 @@ def sessions(draw: st.DrawFn) -> tuple[SessionState, float]:
         if waiting:
             s.run(c.CallParticipant(waiting[0], "Room 1"), dr)
             s.tick(draw(st.sampled_from([0, 2, 9])))
+    for dr, duty in zip((DR1, DR2, DR3), draw(st.lists(duties, max_size=3)), strict=False):
+        if duty.on_duty:
+            s.run(c.GoOnDuty(None if duty.leaves_in is None else s.now + duty.leaves_in * MINUTE), dr)
+        if duty.off and s.state.clinician_encounter(dr.id) is None and any(
+                cid == dr.id for cid, *_ in team_of(s.state)):
+            s.run(c.GoOffDuty(), dr)
+        s.tick(draw(st.sampled_from([0, 1])))
+    for (who, patient) in people:
+        enc = s.state.open_encounter(who.id)
+        if enc is not None and patient.estimate is not None:
+            s.run(c.SetEstimate(enc.id, patient.estimate), DR1)
+        if enc is not None and enc.status == "waiting" and patient.moved_up:
+            s.run(c.MoveUp(enc.id), DR1)
+            s.tick(draw(st.sampled_from([0, 0.5])))
     if draw(st.booleans()):
         s.open(Phase.GOALS)
         for who, patient in people:
@@ -76,6 +103,16 @@ def is_flagged(state: SessionState, encounter_id: str) -> bool:
     return bool(flags(state.participants[state.encounters[encounter_id].participant_id].numbers, state.settings))
 
 
+def is_moved_up(state: SessionState, encounter_id: str) -> bool:
+    return state.encounters[encounter_id].moved_up_at is not None
+
+
+def length(state: SessionState, encounter_id: str, minutes: float) -> float:
+    """The seconds the plan gives this encounter: its own estimate, or `minutes`."""
+    own = state.encounters[encounter_id].estimate_minutes
+    return (minutes if own is None else own) * MINUTE
+
+
 @given(sessions(), estimates)
 @examples
 def test_every_waiting_patient_is_planned_exactly_once_or_does_not_fit(case: tuple[SessionState, float],
@@ -88,16 +125,34 @@ def test_every_waiting_patient_is_planned_exactly_once_or_does_not_fit(case: tup
 
 @given(sessions(), estimates)
 @examples
-def test_no_clinician_has_overlapping_slots_and_none_is_outside_now_and_the_end(case: tuple[SessionState, float],
-                                                                                minutes: float) -> None:
+def test_no_clinician_has_overlapping_slots_and_none_is_outside_now_their_leaving_and_the_end(
+        case: tuple[SessionState, float], minutes: float) -> None:
     state, now = case
     p = plan(state, now, minutes)
     for member in p.clinicians:
         lane = p.lane(member.clinician_id)
         assert all(a.end <= b.start for a, b in zip(lane, lane[1:], strict=False))
         assert all(s.start >= member.free_at for s in lane)
+        assert member.until is None or all(s.end <= member.until for s in lane)
     assert all(now <= s.start and s.end <= state.ends_at for s in p.slots)
+    assert all(s.end - s.start == length(state, s.encounter_id, minutes) == s.minutes * MINUTE for s in p.slots)
     assert (p.shortfall_minutes > 0) == bool(p.does_not_fit)
+
+
+@given(sessions(), estimates)
+@examples
+def test_nobody_off_duty_has_a_slot_and_everyone_on_duty_is_in_the_plan(case: tuple[SessionState, float],
+                                                                       minutes: float) -> None:
+    state, now = case
+    p = plan(state, now, minutes)
+    on = {m.clinician_id for m in p.clinicians}
+    # Off: went off duty and has called nobody since.
+    off = {cid for cid, duty in state.duty.items() if duty.off_at is not None and not any(
+        e.clinician_id == cid and e.called_at is not None and e.called_at >= duty.off_at
+        for e in state.encounters.values())}
+    assert not on & off
+    assert {s.clinician_id for s in p.slots} <= on
+    assert {cid for cid, duty in state.duty.items() if duty.off_at is None} <= on
 
 
 @given(sessions(), estimates)
@@ -105,20 +160,27 @@ def test_no_clinician_has_overlapping_slots_and_none_is_outside_now_and_the_end(
 def test_with_enough_time_everyone_fits(case: tuple[SessionState, float], minutes: float) -> None:
     state, now = case
     roomy = copy.deepcopy(state)
-    latest = max(m.free_at for m in on_duty(state, now, minutes))
-    roomy.ends_at = max(latest, now) + len(waiting_ids(state)) * minutes * MINUTE
+    for duty in roomy.duty.values():
+        duty.until = None  # nobody leaves early
+    team = on_duty(roomy, now, minutes)
+    latest = max((m.free_at for m in team), default=now)
+    roomy.ends_at = max(latest, now) + sum(length(state, e, minutes) for e in waiting_ids(state))
     p = plan(roomy, now, minutes)
-    assert p.does_not_fit == () and p.shortfall_minutes == 0
+    if team:
+        assert p.does_not_fit == () and p.shortfall_minutes == 0
+    else:  # everyone who was on duty has gone off: nobody can be seen
+        assert p.slots == () and len(p.does_not_fit) == len(waiting_ids(state))
 
 
-@given(sessions(), estimates, st.sampled_from([0, 4, 20]))
+@given(sessions(), estimates, st.sampled_from([0, 4, 20]), st.sampled_from([None, 15, 40]))
 @examples
 def test_adding_a_clinician_never_makes_the_plan_worse(case: tuple[SessionState, float], minutes: float,
-                                                       joins_after: int) -> None:
+                                                       joins_after: int, leaves_after: int | None) -> None:
     state, now = case
-    team = on_duty(state, now, minutes)
+    team = on_duty(state, now, minutes) or [OnDuty("", "any clinician", now)]
     before = plan(state, now, minutes, team)
-    after = plan(state, now, minutes, [*team, OnDuty("c9", "Dr 9", now + joins_after * MINUTE)])
+    until = None if leaves_after is None else now + leaves_after * MINUTE
+    after = plan(state, now, minutes, [*team, OnDuty("c9", "Dr 9", now + joins_after * MINUTE, until)])
     assert len(after.does_not_fit) <= len(before.does_not_fit)
     # The nth call comes no later, so neither does the last one.
     calls_before, calls_after = sorted(s.start for s in before.slots), sorted(s.start for s in after.slots)
@@ -127,17 +189,33 @@ def test_adding_a_clinician_never_makes_the_plan_worse(case: tuple[SessionState,
 
 @given(sessions(), estimates)
 @examples
-def test_a_flagged_patient_is_never_planned_after_an_unflagged_one_who_queued_no_earlier(
+def test_a_flagged_patient_is_never_planned_after_an_unflagged_one_who_queued_no_earlier_unless_moved_up(
         case: tuple[SessionState, float], minutes: float) -> None:
     state, now = case
     p = plan(state, now, minutes)
     order, starts = p.order(), {s.encounter_id: s.start for s in p.slots}
     for flagged in filter(lambda e: is_flagged(state, e), order):
         for other in order:
-            if not is_flagged(state, other) and state.encounters[other].queued_at >= state.encounters[flagged].queued_at:
+            if (not is_flagged(state, other) and not is_moved_up(state, other)
+                    and state.encounters[other].queued_at >= state.encounters[flagged].queued_at):
                 assert order.index(flagged) < order.index(other)
                 if other in starts:
                     assert starts[flagged] <= starts[other]
+
+
+@given(sessions(), estimates)
+@examples
+def test_the_moved_up_come_first_the_latest_moved_first(case: tuple[SessionState, float], minutes: float) -> None:
+    state, now = case
+    p = plan(state, now, minutes)
+    order, starts = p.order(), {s.encounter_id: s.start for s in p.slots}
+    moved = [e for e in order if is_moved_up(state, e)]
+    assert order[:len(moved)] == moved
+    at = [state.encounters[e].moved_up_at or 0.0 for e in moved]
+    assert at == sorted(at, reverse=True)
+    for first, then in zip(order, order[1:], strict=False):
+        if first in moved and then in starts:
+            assert first in starts and starts[first] <= starts[then]
 
 
 @given(sessions(), estimates)
@@ -148,13 +226,16 @@ def test_a_slot_calls_someone_out_only_when_everyone_else_waiting_would_be_too(c
     p = plan(state, now, minutes)
     avoid = windows_to_avoid(state, now, [state.encounters[e].participant_id for e in p.order()])
     order = p.order()
+    leaves = {m.clinician_id: min(m.until or state.ends_at, state.ends_at) for m in p.clinicians}
     for n, slot in enumerate(p.slots):
-        if is_flagged(state, slot.encounter_id):
-            continue  # their numbers come first
         assert conflict_at(avoid[slot.participant_id], slot.start, slot.end) == slot.conflict
+        if is_flagged(state, slot.encounter_id) or is_moved_up(state, slot.encounter_id):
+            continue  # their numbers, or a clinician, put them first
         for later in order[n + 1:]:
-            theirs = conflict_at(avoid[state.encounters[later].participant_id], slot.start, slot.end)
-            assert SEVERITY[theirs] >= SEVERITY[slot.conflict]
+            end = slot.start + length(state, later, minutes)
+            if end <= leaves[slot.clinician_id]:  # who else this clinician could have seen before leaving
+                theirs = conflict_at(avoid[state.encounters[later].participant_id], slot.start, end)
+                assert SEVERITY[theirs] >= SEVERITY[slot.conflict]
 
 
 @given(sessions(), estimates)

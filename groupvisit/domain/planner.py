@@ -28,6 +28,7 @@ from .state import Encounter, Numbers, SessionState
 
 HISTORY_NEEDED = 3  # completed encounters before their median replaces the cohort's minutes per patient
 OVERRUN_MINUTES = 1.0  # an encounter past its estimate is assumed to end this much after now
+WAIT_MINUTES = 10.0  # the longest a clinician waits for a topic to end rather than call someone out of their top one
 
 ANY_CLINICIAN = "any clinician"
 
@@ -161,6 +162,18 @@ def plan(state: SessionState, now: float, minutes: float | None = None,
         raise ValueError("a plan needs at least one clinician on duty")
     default = (estimate_minutes(state) if minutes is None else minutes) * 60
     team = on_duty(state, now, default / 60) if clinicians is None else clinicians
+    planned, waited = lay_out(state, now, team, default, wait=True)
+    if waited and planned.does_not_fit:  # waiting out a topic must cost nobody their one-on-one
+        unwaited, _ = lay_out(state, now, team, default, wait=False)
+        if len(unwaited.does_not_fit) < len(planned.does_not_fit):
+            return unwaited
+    return planned
+
+
+def lay_out(state: SessionState, now: float, team: list[OnDuty], default: float, wait: bool) -> tuple[Plan, bool]:
+    """The plan from `now` by `team`, `default` seconds a patient unless set; with `wait`, a clinician waits a
+    few minutes for a topic to end rather than call someone out of their top one (see `wait_out`). Also
+    whether anyone waited."""
     flagged = {e.id for e in state.encounters.values()
                if e.status == "waiting" and flags(state.participants[e.participant_id].numbers, state.settings)}
     waiting = sorted((e for e in state.encounters.values() if e.status == "waiting"),
@@ -171,6 +184,7 @@ def plan(state: SessionState, now: float, minutes: float | None = None,
     limit = [state.ends_at if c.until is None else min(c.until, state.ends_at) for c in team]
     taking = [n for n in range(len(team)) if free[n] < limit[n]]  # who can still see someone
     slots: list[Slot] = []
+    waited = False
     while waiting and taking:
         n = min(taking, key=lambda k: (free[k], k))  # the clinician free first (the first on duty, if tied)
         start = free[n]
@@ -178,6 +192,9 @@ def plan(state: SessionState, now: float, minutes: float | None = None,
         if chosen is None:
             taking.remove(n)  # nobody they may take next would end before they leave: done for the plan
             continue
+        if wait and chosen[1] == TOP_TOPIC and waiting[0].id not in first:
+            later, chosen = wait_out(waiting, first, avoid, start, limit[n], default, chosen)
+            waited, start = waited or later > start, later
         k, conflict = chosen
         enc = waiting.pop(k)
         free[n] = start + length_of(enc, default)
@@ -195,7 +212,7 @@ def plan(state: SessionState, now: float, minutes: float | None = None,
         short += max(0.0, free[n] - max(start, limit[n]))
     # Someone not seen is always some time short (one held back behind a flagged patient may not overrun here).
     shortfall = max(math.ceil(round(short) / 60), 1 if waiting else 0)
-    return Plan(now, default / 60, tuple(team), tuple(slots), tuple(e.id for e in waiting), shortfall)
+    return Plan(now, default / 60, tuple(team), tuple(slots), tuple(e.id for e in waiting), shortfall), waited
 
 
 def choose(waiting: list[Encounter], first: set[str], avoid: dict[str, list["Window"]], start: float,
@@ -218,6 +235,20 @@ def choose(waiting: list[Encounter], first: set[str], avoid: dict[str, list["Win
             if found is None:
                 break
     return best
+
+
+def wait_out(waiting: list[Encounter], first: set[str], avoid: dict[str, list["Window"]], start: float,
+             limit: float, default: float, chosen: tuple[int, str | None]) -> tuple[float, tuple[int, str | None]]:
+    """When the slot from `start` could only take someone out of the topic they voted for most: the first
+    moment within `WAIT_MINUTES` when a topic ends and it could take someone with a milder conflict (the
+    clinician waits a few minutes rather than call them out), or `start` and `chosen` as they were."""
+    ends = sorted({w_end for enc in waiting for w_end in (w[1] for w in avoid[enc.participant_id] if w[2] == TOP_TOPIC)
+                   if start < w_end <= start + WAIT_MINUTES * 60})
+    for later in ends:
+        found = choose(waiting, first, avoid, later, limit, default)
+        if found is not None and SEVERITY[found[1]] < SEVERITY[TOP_TOPIC]:
+            return later, found
+    return start, chosen
 
 
 Window = tuple[float, float, str]

@@ -101,7 +101,8 @@ async def long_idle_clinic(tmp_path: Path) -> AsyncIterator[Clinic]:
         yield opened
 
 
-SCREENS = {"console": ("alex", "#people-rows"), "queue": ("sam", "#waiting-list")}
+# Where each screen shows the patient (on the queue: waiting, or once the session has closed, not seen today).
+SCREENS = {"console": ("alex", "#people-rows"), "queue": ("sam", "main")}
 
 
 async def open_staff(clinic: Clinic, kind: str, base: str | None = None) -> Screen:

@@ -41,8 +41,11 @@ function renderCompleted(completed, screen) {
 function renderWithdrawn(withdrawn) {
   show($("withdrawn-heading"), withdrawn.length > 0);
   setText($("withdrawn-count"), withdrawn.length);
-  syncList($("withdrawn-list"), withdrawn, (e) => e.encounter_id, () => el("li", {}), (row, e) => {
-    row.dataset.encounterId = e.encounter_id;
-    setText(row, e.name + " — " + (REASONS[e.withdrawn_reason] || "withdrawn: left the queue"));
-  });
+  syncList($("withdrawn-list"), withdrawn, (e) => e.encounter_id,
+    () => el("li", {}, el("span", { class: "why" }), el("p", { class: "request subtle" })), (row, e) => {
+      row.dataset.encounterId = e.encounter_id;
+      setText(row.querySelector(".why"), e.name + " — " + (REASONS[e.withdrawn_reason] || "withdrawn: left the queue"));
+      // What they wanted to talk about: for the follow-up call someone not seen today is owed.
+      setText(row.querySelector(".request"), e.request ? "Wanted to talk about: " + e.request : "");
+    });
 }

@@ -116,7 +116,7 @@ async def test_the_queue_shows_when_each_waiting_patient_is_expected_and_with_wh
     # The lanes: Sam's, with whom he is and whom he calls next, in order.
     lane = page.locator("#plan-lanes li.lane")
     await expect(lane).to_have_count(1)
-    await expect(lane.locator("h3")).to_have_text(f"{SAM} (you)")
+    await expect(lane.locator("h3")).to_have_text(f"{SAM} · you")
     await expect(lane.locator(".lane-now")).to_have_text(f"With Ann, free about {await clock_time(page, 7)}")
     await expect(lane.locator(".lane-slots li")).to_have_text(
         [f"about {await clock_time(page, 7 * (n + 1))} · {name}" for n, name in enumerate(("Bea", "Cal", "Dee"))])

@@ -16,7 +16,7 @@ export function render(view, screen) {
   setText($("plan-basis"), "About " + Math.round(plan.minutes_per_patient) + " minutes each · the session ends " +
     clockTime(plan.ends_at));
   syncList($("plan-lanes"), plan.clinicians, (c) => c.clinician_id, makeLane, (lane, c) => {
-    const name = c.clinician_id ? c.name + (c.clinician_id === screen.me ? " (you)" : "") : "The first clinician free";
+    const name = c.clinician_id ? c.name + (c.clinician_id === screen.me ? " · you" : "") : "The first clinician free";
     setText(lane.querySelector("h3"), name);
     setText(lane.querySelector(".lane-duty"), dutyText(c));
     setText(lane.querySelector(".lane-now"), nowText(c, view.queue.active, now));

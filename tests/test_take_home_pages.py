@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from playwright.async_api import expect
 
 from conftest import SESSION_START, Clinic
 from groupvisit.program.schedule import Slot
 from groupvisit.store import CohortFields, PatientFields
 from groupvisit.store.tables import AuditRow
+from support.browser import add_cookie, axe_problems, chromium, open_screen, screenshot_dirs
 from support.clients import Link, ScreenClient, join
 
 MINUTE, MONTH = 60, 28 * 86400
@@ -184,3 +186,53 @@ async def test_the_facilitator_prints_everyones_summary_in_their_language_audite
     assert [answer.status_code for answer in refused] == [403, 403]
     assert after_refusals == before + 3  # a refused look reads nothing
     assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/login")
+
+
+# ---- In Chromium: the panel, the printed pages, axe --------------------------------------------------------------
+
+def pdf_pages(pdf: bytes) -> int:
+    """How many pages a PDF has: its page objects (`/Type /Page`, not the `/Type /Pages` tree above them)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+@pytest.mark.asyncio
+async def test_the_print_all_prints_one_page_per_patient_and_the_own_summary_one_page(clinic: Clinic) -> None:
+    room = await two_sessions(clinic)
+    base = clinic.server.http
+    async with chromium() as browser:
+        staff = await open_screen(browser, "facilitator", 1280, 900)
+        await add_cookie(staff.context, base, clinic.cookie("alex"))
+        await staff.page.goto(f"{base}/sessions/{room.session_id}/summaries")
+        assert await staff.page.locator("[data-testid=take-home]").count() == 3
+        assert pdf_pages(await staff.page.pdf(format="Letter")) == 3
+        assert pdf_pages(await staff.page.pdf(format="A4")) == 3
+        assert await axe_problems(staff.page) == [], "the print-all page"
+        phone = await open_screen(browser, "Maria's phone", 390, 844)
+        await add_cookie(phone.context, base, room.cookies["Maria"])
+        await phone.page.goto(f"{base}/p/{room.session_id}/summary")
+        assert pdf_pages(await phone.page.pdf(format="Letter")) == 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_the_wrap_up_panel_opens_the_summary_which_passes_axe(clinic: Clinic, language: str) -> None:
+    room = await two_sessions(clinic)
+    base = clinic.server.http
+    async with chromium() as browser:
+        phone = await open_screen(browser, "Maria's phone", 390, 844)
+        await add_cookie(phone.context, base, room.cookies["Maria"])
+        page = phone.page
+        await page.goto(f"{base}/p/{room.session_id}?lang={language}")
+        await expect(page.locator("#connection-status")).to_have_attribute("data-status", "live")
+        link = page.get_by_test_id("take-home-print")
+        await expect(link).to_be_visible()  # wrap-up: the panel is there and open
+        assert await axe_problems(page) == [], f"{language}: the participant screen at wrap-up"
+        await link.click()
+        await page.wait_for_url(f"{base}/p/{room.session_id}/summary")
+        await expect(page.locator("html")).to_have_attribute("lang", language)
+        await expect(page.get_by_test_id("take-home")).to_contain_text("Revise sus pies cada noche")
+        assert await axe_problems(page) == [], f"{language}: the take-home summary"
+        if language == "es":
+            for folder in screenshot_dirs():
+                await page.screenshot(path=folder / "take-home-summary-es.png", full_page=True)
+        assert phone.problems == []

@@ -35,7 +35,7 @@ function makeMineCard(e, send) {
   note.value = e.note; // back in progress after an undone Complete: its note, to edit and send again
   // Apart from the note: this one the patient reads, on their screen and their take-home summary.
   const instructionId = "instruction-" + e.encounter_id;
-  const instruction = el("textarea", { id: instructionId, class: "note", rows: "3", maxlength: "1000",
+  const instruction = el("textarea", { id: instructionId, class: "instruction", rows: "3", maxlength: "1000",
     "data-testid": "instruction" });
   instruction.value = e.instruction;
   const complete = el("button", { type: "submit", class: "primary", "data-testid": "complete-encounter" }, "Complete");

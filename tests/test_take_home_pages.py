@@ -236,3 +236,23 @@ async def test_the_wrap_up_panel_opens_the_summary_which_passes_axe(clinic: Clin
             for folder in screenshot_dirs():
                 await page.screenshot(path=folder / "take-home-summary-es.png", full_page=True)
         assert phone.problems == []
+
+
+@pytest.mark.asyncio
+async def test_the_console_links_to_the_summaries_from_wrap_up_on(clinic: Clinic) -> None:
+    room = await two_sessions(clinic)
+    base = clinic.server.http
+    async with chromium() as browser:
+        console = await open_screen(browser, "facilitator", 1280, 900)
+        await add_cookie(console.context, base, clinic.cookie("alex"))
+        page = console.page
+        await page.goto(f"{base}/console/{clinic.session_id}")  # the fixture's session, still at check-in
+        await expect(page.locator("#connection-status")).to_have_attribute("data-status", "live")
+        await expect(page.get_by_test_id("take-home-summaries")).to_be_hidden()
+        await page.goto(f"{base}/console/{room.session_id}")  # in wrap-up
+        link = page.get_by_test_id("take-home-summaries")
+        await expect(link).to_be_visible()
+        await link.click()
+        await page.wait_for_url(f"{base}/sessions/{room.session_id}/summaries")
+        await expect(page.get_by_test_id("take-home")).to_have_count(3)
+        assert console.problems == []

@@ -7,7 +7,6 @@ any other patient: no names but those of strategy authors who shared openly, no 
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from babel.dates import format_date, format_time
 
@@ -66,8 +65,8 @@ def day_text(at: float, zone: str, language: str) -> str:
     return format_date(clinic_time.local(at, zone), "full", locale=language)
 
 
-def time_text(when: datetime, language: str) -> str:
-    return format_time(when, "short", locale=language)
+def time_text(at: float, zone: str, language: str) -> str:
+    return format_time(clinic_time.local(at, zone), "short", locale=language)
 
 
 def take_home(state: SessionState, participant_id: str, cohort: Continuity | None, next_session: NextSession | None,
@@ -110,5 +109,4 @@ def next_session_of(sessions: list[tuple[float, bool]], after: float, room: str,
     starts = min((at for at, cancelled in sessions if at > after and not cancelled), default=None)
     if starts is None:
         return None
-    return NextSession(starts, day_text(starts, zone, language), time_text(clinic_time.local(starts, zone), language),
-                       room)
+    return NextSession(starts, day_text(starts, zone, language), time_text(starts, zone, language), room)

@@ -175,3 +175,11 @@ def test_the_printed_language_is_the_rosters_then_the_rooms(patient_id: str | No
     roster: dict[str, RosterEntry] = {"pat1": patient("pat1", "Ann", language=roster_language)}
     assert summary_language(person, roster, ["fr", "en", "es"], ["en", "es"]) == expected
     assert summary_language(person, {}, [], ["en", "es"]) == "en"
+
+
+def test_a_strategy_taken_off_the_wall_leaves_the_summaries() -> None:
+    s, ids = today()
+    (dog,) = [sid for sid, st in s.state.strategies.items() if st.text == "Walk with my dog"]
+    s.run(c.HideStrategy(dog))
+    assert "Walk with my dog" not in [st.text for st in summary(s, ids["ann"]).strategies]
+    assert summary(s, ids["gus"]).strategies == ()

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from markupsafe import escape
 from playwright.async_api import expect
 
 from conftest import SESSION_START, Clinic
+from groupvisit.domain.state import Goal
+from groupvisit.outputs.take_home import NextSession, TakeHome, TakeHomeStrategy
 from groupvisit.program.schedule import Slot
 from groupvisit.store import CohortFields, PatientFields
 from groupvisit.store.tables import AuditRow
+from groupvisit.web.templating import make_templates
 from support.browser import add_cookie, axe_problems, chromium, open_screen, screenshot_dirs
 from support.clients import Link, ScreenClient, join
 
@@ -186,6 +190,21 @@ async def test_the_facilitator_prints_everyones_summary_in_their_language_audite
     assert [answer.status_code for answer in refused] == [403, 403]
     assert after_refusals == before + 3  # a refused look reads nothing
     assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/login")
+
+
+HOSTILE = '<img src=x onerror="alert(1)"> \u202eright to left 🙂 {{ 7*7 }}'
+
+
+@pytest.mark.parametrize("template", ["participant/take_home.html", "staff/take_home_all.html"])
+def test_hostile_text_on_a_summary_is_shown_literally(template: str) -> None:
+    summary = TakeHome("p1", HOSTILE, "en", HOSTILE, "Monday", Goal(HOSTILE, HOSTILE, HOSTILE, HOSTILE, 8, False, 0.0),
+                       (TakeHomeStrategy(HOSTILE, HOSTILE),), (HOSTILE + "\n" + HOSTILE,), None, None, "",
+                       NextSession(0.0, "Monday", "10:00", HOSTILE))
+    page = make_templates().env.get_template(template).render(
+        summary=summary, numbers=[], language="en", title=HOSTILE, back_url="/p/s1", sheets=[(summary, [])],
+        session={"id": "s1", "title": HOSTILE})
+    assert "<img" not in page and "49" not in page
+    assert str(escape(HOSTILE)) in page  # as typed, only escaped
 
 
 # ---- In Chromium: the panel, the printed pages, axe --------------------------------------------------------------

@@ -22,7 +22,7 @@ from .settings import Settings
 from .store import Limit, Store
 from .accounts import SignIns
 from .web import (back_in, cohort_pages, enrol_page, export, pages, report_page, roster_pages, schedule_pages,
-                  sign_in_pages)
+                  sign_in_pages, take_home_page)
 from .web.sign_in_pages import SignInLimits
 from .web.guard import Guard
 from .web.headers import SecurityHeaders
@@ -74,11 +74,13 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/sessions/{session_id}/summary.csv", export.chart_summary_csv, methods=["GET"]),
         Route("/sessions/{session_id}/report", report_page.report_page, methods=["GET"]),
         Route("/sessions/{session_id}/fhir.json", export.fhir_bundle, methods=["GET"]),
+        Route("/sessions/{session_id}/summaries", take_home_page.all_summaries, methods=["GET"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_form, methods=["GET"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_submit, methods=["POST"]),
         Route("/sessions/{session_id}/join-qr.svg", pages.join_qr),
         Route("/p/{session_id}", pages.screen_page(PARTICIPANT)),
         Route("/p/{session_id}/done", pages.participant_done, methods=["POST"]),
+        Route("/p/{session_id}/summary", take_home_page.own_summary, methods=["GET"]),
         *(Route(f"/{screen.path}/{{session_id}}", pages.screen_page(screen)) for screen in (PROJECTOR, CONSOLE, QUEUE)),
         *(WebSocketRoute(f"/{screen.path}/{{session_id}}/ws", live_socket(screen))
           for screen in (PARTICIPANT, PROJECTOR, CONSOLE, QUEUE)),

@@ -32,6 +32,7 @@ DRAFT = "Cooking at home on Sundays"  # a strategy A is still typing when the ne
 REQUEST = "My feet tingle at night and I am scared about it"  # private: care team only
 NUMBERS = "128/82"  # A's blood pressure, as the care team sees it
 NOTE = "Checked both feet; see podiatry next month"  # the clinician's note on the encounter
+INSTRUCTION = "Look at both feet every evening"  # what the clinician wants the patient to remember
 C_NAME = "Rosa"  # on the second phone: she shares her goal with the group
 SHARED_GOAL = "Walk with my sister"
 PRIVATE_GOAL = "Check my feet every evening"  # A's goal, not shared: never on the wall
@@ -297,8 +298,11 @@ async def see_a_for_the_visit(room: Room) -> None:
     await expect(tablet.locator("#visit-status-title")).to_have_text(f"You're with {CLINICIAN}", timeout=LIVE)
     await expect(tablet.locator("#called-banner")).to_be_hidden()
     await mine.get_by_label("Short note (optional)").fill(NOTE)
+    await mine.get_by_label("For the patient to remember (they see this)").fill(INSTRUCTION)
     await mine.get_by_test_id("complete-encounter").click()
     await expect(tablet.locator("#visit-status-title")).to_have_text("Your one-on-one is done", timeout=LIVE)
+    await expect(tablet.locator("#visit-status-hint")).to_have_text(f"To remember: {INSTRUCTION}")
+    assert NOTE not in await tablet.locator("body").inner_text()  # the clinical note is staff's only
     await expect(queue.locator("#completed-list .who")).to_have_text([A_NAME], timeout=LIVE)
     await expect(room.console.page.locator("#queue-completed li")).to_contain_text(
         [f"{A_NAME} — {CLINICIAN}"], timeout=LIVE)

@@ -7,6 +7,7 @@ one, a stale one or a translation that lost a placeholder fails here. Two sweeps
 
 import json
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from conftest import Clinic
+from groupvisit.domain.state import Goal
+from groupvisit.outputs.take_home import NextSession, TakeHome, TakeHomeStrategy
 from groupvisit.web import i18n
 from groupvisit.web.templating import make_templates
 from support.clients import send_form
@@ -149,6 +152,12 @@ def texts_of(html: str) -> list[str]:
     return parser.texts
 
 
+# A summary with every part filled, and its author names, texts and dates as data (the same in both languages).
+TAKE_HOME = TakeHome("p1", "Maria", "en", "1", "2", Goal("Maria", "Maria", "Maria", "Maria", 8,
+                     False, 0.0), (TakeHomeStrategy("Maria", "Maria"), TakeHomeStrategy("Maria", ""),
+                                   TakeHomeStrategy("Maria", None)), ("Maria",), None, None, "3",
+                     NextSession(0.0, "4", "10:00", "Maria"))
+
 # The same in both languages on purpose: units, symbols, names of languages, data.
 SAME_IN_BOTH = {"kg", "lb", "English", "Español", "▸", "▾", "/", "Diabetes group visit", "Maria", "Error 404"}
 
@@ -166,6 +175,11 @@ def render_in(language: str, template: str, **context: Any) -> str:
     ("participant/join.html", {"code": "", "display_name": "", "error": None}),
     ("participant/participant.html", {}),
     ("participant/error.html", {"status": 404, "message": "There is no such session."}),
+    ("participant/take_home.html", {"summary": TAKE_HOME, "numbers": [("bp", "128/82", ""), ("weight", "", "80")],
+                                    "back_url": "/p/s1"}),
+    ("participant/take_home.html", {"summary": replace(TAKE_HOME, goal=None, strategies=(), instructions=(),
+                                                       next_session=None, last_day=""), "numbers": [],
+                                    "back_url": "/p/s1"}),
 ])
 def test_no_participant_page_has_text_left_in_english(template: str, context: dict[str, Any]) -> None:
     english = texts_of(render_in("en", template, **context))

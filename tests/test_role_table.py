@@ -426,7 +426,7 @@ async def test_every_route_answers_every_role_as_the_table_says(clinic: Clinic) 
 VALUES: dict[str, Any] = {
     "display_name": "Rosa's carer", "phase": "agenda", "budget": 3, "text": "Walk after dinner", "title": "Sleep",
     "topic_id": "t1", "into_topic_id": "t2", "choice": "keep_going", "strategy_id": "s1", "encounter_id": "e1",
-    "room": "Room 2", "note": "Feet checked", "bp_systolic": 128, "bp_diastolic": 82, "what": "Walk",
+    "room": "Room 2", "note": "Feet checked", "instruction": "Check your feet", "bp_systolic": 128, "bp_diastolic": 82, "what": "Walk",
     "how_much": "20 minutes", "when": "after dinner", "how_often": "5 days a week", "confidence": 8, "shared": True,
     "rating": 4, "status": "left", "patient_id": "", "outcome": "done", "starts_at": SESSION_START + 86400,
     "ends_at": SESSION_START + 86400 + 7200, "library_id": "earlier-session:s1", "until": SESSION_START + 3600,

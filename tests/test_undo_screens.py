@@ -15,6 +15,7 @@ pytestmark = pytest.mark.asyncio
 LIVE = 10_000  # ms
 PHONE = {"width": 390, "height": 844, "has_touch": True, "is_mobile": True}
 NOTE = "Feet checked"
+INSTRUCTION = "Check both feet\nevery evening"
 WITHDRAW = {"en": "I don't need it today", "es": "Hoy no lo necesito"}
 WITHDRAWN = {"en": "You said you don't need it today", "es": "Dijo que hoy no lo necesita"}
 
@@ -52,6 +53,7 @@ async def test_the_queue_offers_undo_on_the_encounter_just_moved_until_its_time_
     await mine.get_by_test_id("start-encounter").click()
     await expect(mine.get_by_test_id("undo")).to_have_text("Undo start (2:00)", timeout=LIVE)
     await mine.locator("textarea.note").fill(NOTE)
+    await mine.get_by_test_id("instruction").fill(INSTRUCTION)
     await mine.get_by_test_id("complete-encounter").click()
 
     done = page.locator("#completed-list li").filter(has_text="Ann")
@@ -61,9 +63,11 @@ async def test_the_queue_offers_undo_on_the_encounter_just_moved_until_its_time_
     assert await axe_problems(page) == []
     await undo.click()
 
-    # Back in progress on this screen, its note kept in the Complete form, and on the patient's device.
+    # Back in progress on this screen, its note and instruction kept in the Complete form, and on the patient's
+    # device.
     await expect(mine).to_contain_text("In progress since", timeout=LIVE)
     await expect(mine.locator("textarea.note")).to_have_value(NOTE)
+    await expect(mine.get_by_test_id("instruction")).to_have_value(INSTRUCTION)
     await expect(page.locator("#completed-list li")).to_have_count(0)
     await expect(mine.get_by_test_id("undo")).to_be_hidden()  # undone once: nothing more to undo
     await ann.wait_for(lambda view: view["me"]["visit"]["status"] == "in_progress")

@@ -307,10 +307,14 @@ class StartEncounter(Command):
 
 @dataclass(frozen=True)
 class CompleteEncounter(Command):
+    """End the encounter with the clinician's `note` (for the record, staff only) and `instruction` (what the
+    patient should remember: their own screen and take-home summary show it)."""
+
     name = "complete_encounter"
     roles = CLINICIAN
     encounter_id: str
     note: str = ""
+    instruction: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from .text import clean_text
 
 ROOM_LIMIT = 40
 NOTE_LIMIT = 1000
+INSTRUCTION_LIMIT = 1000
 
 
 def encounter(state: SessionState, encounter_id: str) -> Encounter:
@@ -59,8 +60,10 @@ def start_encounter(state: SessionState, cmd: StartEncounter, actor: Actor, now:
 def complete_encounter(state: SessionState, cmd: CompleteEncounter, actor: Actor, now: float) -> list[Event]:
     enc = encounter(state, cmd.encounter_id)
     note = clean_text(cmd.note, "the note", NOTE_LIMIT, required=False, multiline=True)
+    instruction = clean_text(cmd.instruction, "what the patient should remember", INSTRUCTION_LIMIT,
+                             required=False, multiline=True)
     mine(state, enc, actor, "in_progress", "complete")
-    return [EncounterCompleted(enc.id, enc.participant_id, actor.id, note, now)]
+    return [EncounterCompleted(enc.id, enc.participant_id, actor.id, note, now, instruction)]
 
 
 def not_here(state: SessionState, cmd: NotHere, actor: Actor, now: float) -> list[Event]:
@@ -93,7 +96,7 @@ def apply_started(state: SessionState, e: EncounterStarted) -> None:
 def apply_completed(state: SessionState, e: EncounterCompleted) -> None:
     enc = state.encounters[e.encounter_id]
     enc.remember("complete", e.clinician_id, e.at)
-    enc.status, enc.ended_at, enc.note = "completed", e.at, e.note
+    enc.status, enc.ended_at, enc.note, enc.instruction = "completed", e.at, e.note, e.instruction
 
 
 # What each return to the queue undoes as; one for a participant marked present again is the facilitator's

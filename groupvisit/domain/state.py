@@ -122,6 +122,9 @@ class Encounter:
     started_at: float | None = None
     ended_at: float | None = None
     note: str = ""
+    # What the patient should remember, given at completion; only a completion changes it, so an undone
+    # completion keeps it for the clinician to edit and send again.
+    instruction: str = ""
     returns: int = 0
     returned_as: tuple[str, ...] = ()  # why it went back to the queue each time: not_here, skipped, present_again
     withdrawn_reason: str = ""  # left | mistake (how the participant was marked) | not_needed (they withdrew it)

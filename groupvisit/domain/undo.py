@@ -5,8 +5,9 @@ skip by the facilitator or a clinician; the rest only by the clinician) for `UND
 What each undo restores is the encounter exactly as it was before the move:
 - call → waiting again, at its old place in the queue (a call never moved its place; moved up, if it was);
 - start → called by the same clinician, to the same room;
-- complete → in progress again. The note written at completion is kept, so the clinician's Complete form
-  opens with it to edit and send again (completing once more records the note then sent);
+- complete → in progress again. The note and the patient's instruction written at completion are kept, so the
+  clinician's Complete form opens with them to edit and send again (completing once more records what is then
+  sent; the patient sees the instruction only while the encounter is completed);
 - not-here → called again by that clinician, with its old place and count of returns;
 - skip → waiting at its old place (moved up, if it was), its count of returns as before.
 Only the latest move can be undone, and once: the undo clears it, and any later change to the encounter

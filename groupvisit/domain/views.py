@@ -172,7 +172,7 @@ def encounter_dict(state: SessionState, enc: Encounter, viewer: Actor) -> dict[s
         "request": enc.request, "requested_at": enc.requested_at, "queued_at": enc.queued_at,
         "status": enc.status, "clinician_id": enc.clinician_id, "clinician_name": enc.clinician_name,
         "room": enc.room, "called_at": enc.called_at, "started_at": enc.started_at, "ended_at": enc.ended_at,
-        "note": enc.note, "returns": enc.returns, "withdrawn_reason": enc.withdrawn_reason,
+        "note": enc.note, "instruction": enc.instruction, "returns": enc.returns, "withdrawn_reason": enc.withdrawn_reason,
         "numbers": numbers_dict(participant.numbers), "flags": flags(participant.numbers, state.settings),
         "in_top_topic": current is not None and top_topic(state, enc.participant_id) == current.topic_id,
         "prior": prior_of(state, enc.participant_id), "estimate_minutes": enc.estimate_minutes,
@@ -282,6 +282,8 @@ def me_section(state: SessionState, participant_id: str) -> dict[str, Any] | Non
             "no_clinician_yet": slot is not None and not slot.clinician_id,
             "clinician_name": enc.clinician_name, "room": enc.room, "called_at": enc.called_at,
             "started_at": enc.started_at, "ended_at": enc.ended_at, "withdrawn_reason": enc.withdrawn_reason,
+            # What the clinician wants them to remember, once given (not while an undone completion is re-edited).
+            "instruction": enc.instruction if enc.status == "completed" else "",
         }
     goal, evaluation = state.goals.get(participant_id), state.evaluations.get(participant_id)
     used = state.votes_used(participant_id)

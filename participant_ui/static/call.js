@@ -87,7 +87,9 @@ function words(visit) {
     case "in_progress":
       return { title: fill(_("You're with %(clinician)s"), { clinician }) };
     case "completed":
-      return { title: _("Your one-on-one is done"), detail: _("Back to the group — thank you.") };
+      // What the clinician wants them to remember (never the clinical note): also on their take-home summary.
+      return { title: _("Your one-on-one is done"), detail: _("Back to the group — thank you."),
+        hint: visit.instruction ? fill(_("To remember: %(instruction)s"), { instruction: visit.instruction }) : "" };
     case "withdrawn":
       // Still in line when the session closed (the record says why): what happens next.
       if (NOT_SEEN_AT_CLOSE.includes(visit.withdrawn_reason)) {

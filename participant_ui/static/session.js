@@ -26,10 +26,11 @@ const PHASES = {
     intro: _("Set one small goal you'd like to work on before the next session."),
   },
   wrap_up: {
-    step: 5, name: _("Wrap-up"), panels: ["evaluation", "goal", "strategies", "checkin"], open: ["evaluation"],
+    step: 5, name: _("Wrap-up"), panels: ["evaluation", "summary", "goal", "strategies", "checkin"],
+    open: ["evaluation", "summary"],
     intro: _("Almost done! Tell us how today went."),
   },
-  closed: { step: null, name: _("Ended"), panels: ["goal", "strategies"], open: ["goal"], intro: "" },
+  closed: { step: null, name: _("Ended"), panels: ["summary", "goal", "strategies"], open: ["summary", "goal"], intro: "" },
 };
 const STEPS = 5;
 

@@ -93,8 +93,8 @@ REQUIRED_WITH_A_DEFAULT = {(c.CallParticipant, "room")}
 def test_the_sweep_finds_every_kind_of_typed_text() -> None:
     found = {f"{cls.name}.{name}" for cls, name in TEXT_FIELDS}
     assert {"join.display_name", "request_visit.text", "propose_topic.title", "edit_topic.title",
-            "capture_strategy.text", "call_participant.room", "complete_encounter.note", "set_goal.what",
-            "set_goal.how_much", "set_goal.when", "set_goal.how_often", "give_evaluation.helped",
+            "capture_strategy.text", "call_participant.room", "complete_encounter.note", "complete_encounter.instruction",
+            "set_goal.what", "set_goal.how_much", "set_goal.when", "set_goal.how_often", "give_evaluation.helped",
             "give_evaluation.change", "rename_participant.display_name", "edit_strategy.text",
             "give_follow_up.obstacle", "cancel_session.reason"} == found
 

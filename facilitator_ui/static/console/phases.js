@@ -31,6 +31,7 @@ export function render(view) {
     setText(step.querySelector(".step-mark"), state === "done" ? "✓" : state === "current" ? "▶" : "");
     setText(step.querySelector(".step-state"), state === "done" ? " (done)" : state === "current" ? " (now)" : "");
   }
+  show($("take-home-summaries"), phase === "wrap_up" || phase === "closed"); // something to take home by then
   const next = NEXT_STEP[phase];
   const button = $("next-phase");
   setLabel(button, next ? next.label : "Session closed");

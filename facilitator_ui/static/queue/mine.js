@@ -33,9 +33,15 @@ function makeMineCard(e, send) {
   const noteId = "note-" + e.encounter_id;
   const note = el("textarea", { id: noteId, class: "note", rows: "3", maxlength: "1000" });
   note.value = e.note; // back in progress after an undone Complete: its note, to edit and send again
+  // Apart from the note: this one the patient reads, on their screen and their take-home summary.
+  const instructionId = "instruction-" + e.encounter_id;
+  const instruction = el("textarea", { id: instructionId, class: "instruction", rows: "3", maxlength: "1000",
+    "data-testid": "instruction" });
+  instruction.value = e.instruction;
   const complete = el("button", { type: "submit", class: "primary", "data-testid": "complete-encounter" }, "Complete");
   const form = el("form", { class: "complete-form" },
-    el("label", { for: noteId }, "Short note (optional)"), note, complete);
+    el("label", { for: noteId }, "Short note (optional)"), note,
+    el("label", { for: instructionId }, "For the patient to remember (they see this)"), instruction, complete);
 
   start.addEventListener("click", () => {
     run(start, alertNode, send("start_encounter", { encounter_id: e.encounter_id }), "Starting…");
@@ -45,7 +51,8 @@ function makeMineCard(e, send) {
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    run(complete, alertNode, send("complete_encounter", { encounter_id: e.encounter_id, note: note.value }),
+    run(complete, alertNode, send("complete_encounter",
+      { encounter_id: e.encounter_id, note: note.value, instruction: instruction.value }),
       "Completing…");
   });
   const [who, ...about] = cardParts();

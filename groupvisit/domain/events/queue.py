@@ -32,7 +32,8 @@ class EncounterStarted(Event):
 
 @dataclass(frozen=True)
 class EncounterCompleted(Event):
-    """Encounter `encounter_id` ended at `at`, with the clinician's short `note`."""
+    """Encounter `encounter_id` ended at `at`, with the clinician's short `note` (staff only) and `instruction`,
+    what the patient should remember (sent to them too)."""
 
     type = "encounter_completed"
     audience = "private"
@@ -42,6 +43,7 @@ class EncounterCompleted(Event):
     clinician_id: str
     note: str
     at: float
+    instruction: str = ""  # added later: an older log's encounters gave the patient nothing to remember
 
 @dataclass(frozen=True)
 class ReturnedToQueue(Event):

@@ -423,6 +423,17 @@ class CloseSession(Command):
     confirm: bool = False
 
 
+@dataclass(frozen=True)
+class CosignChartNote(Command):
+    """An attending co-signs the chart note of `participant_id`: once their one-on-one is completed, or the session
+    closed. The one command a closed session still takes: the record is signed after the visit."""
+
+    name = "cosign_chart_note"
+    roles = CLINICIAN
+    phases = frozenset(Phase)
+    participant_id: str
+
+
 COMMAND_TYPES: dict[str, type[Command]] = {
     cls.name: cls
     for cls in (
@@ -431,6 +442,6 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         CaptureStrategy, EditStrategy, HideStrategy, MarkHelpful, CallParticipant, StartEncounter, CompleteEncounter,
         NotHere, SkipEncounter, SetGoal, ShareGoal, GiveEvaluation, CloseSession, MatchParticipant, GiveFollowUp,
         MarkTried, BringStrategy, Reschedule, CancelSession, UndoEncounter, WithdrawRequest, GoOnDuty, GoOffDuty,
-        SetEstimate, MoveUp,
+        SetEstimate, MoveUp, CosignChartNote,
     )
 }

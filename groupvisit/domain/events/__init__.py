@@ -23,6 +23,7 @@ from .strategies import StrategyCaptured, StrategyEdited, StrategyHidden, Strate
 from .queue import (ParticipantCalled, EncounterStarted, EncounterCompleted, ReturnedToQueue, EncounterWithdrawn,
                     EncounterUndone, ClinicianOnDuty, ClinicianOffDuty, EstimateSet, MovedUp)
 from .goals import GoalSet, GoalShared, EvaluationGiven, FollowUpGiven
+from .notes import ChartNoteCosigned
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     SessionScheduled, PhaseOpened, SessionClosed, ParticipantJoined, ParticipantRenamed, ParticipantMarked,
@@ -31,7 +32,7 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     StrategyEdited, StrategyHidden, StrategyMarkedHelpful, ParticipantCalled, EncounterStarted,
     EncounterCompleted, ReturnedToQueue, EncounterWithdrawn, GoalSet, GoalShared, EvaluationGiven,
     SessionRescheduled, SessionCancelled, ParticipantMatched, FollowUpGiven, StrategyTried, EncounterUndone,
-    ClinicianOnDuty, ClinicianOffDuty, EstimateSet, MovedUp,
+    ClinicianOnDuty, ClinicianOffDuty, EstimateSet, MovedUp, ChartNoteCosigned,
 )}
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "TopicProposed", "TopicStarted", "TopicsMerged", "VisitRequested", "VoteBudgetSet", "VoteCast",
     "VoteRetracted", "SessionRescheduled", "SessionCancelled", "ParticipantMatched", "FollowUpGiven",
     "StrategyTried", "EncounterUndone", "ClinicianOnDuty", "ClinicianOffDuty", "EstimateSet", "MovedUp",
+    "ChartNoteCosigned",
 ]
 
 

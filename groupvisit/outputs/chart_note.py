@@ -87,7 +87,7 @@ def header(state: SessionState, person: Participant, patient: str, completed: li
     lines = [Line("Visit type", VISIT_TYPE), Line("Patient", patient)]
     if patient != person.name:
         lines.append(Line("Known in the group as", person.name))
-    lines += [Line("Session", f"{state.title}" + (f" ({state.cohort})" if state.cohort else "")),
+    lines += [Line("Session", state.title + (f" ({state.cohort})" if state.cohort not in ("", state.title) else "")),
               Line("Date", f"{start:%Y-%m-%d}"), Line("Time", time),
               Line("Facilitator", ", ".join(facilitators) or "not recorded"),
               Line("Clinician", ", ".join(clinicians) or "none: not seen one-on-one")]

@@ -78,7 +78,7 @@ def commands_key(db: Path) -> list[str]:
 
 
 # Columns later revisions added to the baseline's tables: `rows` compares what was there before.
-ADDED_COLUMNS = {"sender", "cohort_id", "cancelled_at"}
+ADDED_COLUMNS = {"sender", "cohort_id", "cancelled_at", "attending"}
 
 
 def rows(db: Path, table: str) -> list[tuple[Any, ...]]:

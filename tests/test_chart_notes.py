@@ -4,6 +4,7 @@ other patient's name or data, audited per patient; co-signed by an attending wit
 for a resident and for a participant; the page axe clean, its Copy button putting the note on the clipboard."""
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -49,7 +50,7 @@ def said_by(played: Played) -> dict[str, list[str]]:
 
 
 @pytest.mark.asyncio
-async def test_each_patients_note_is_theirs_alone_over_http_and_every_look_is_audited(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_each_patients_note_is_theirs_alone_over_http_and_every_look_is_audited(tmp_path: Path) -> None:
     async with served(tmp_path, PLAIN) as played, httpx.AsyncClient(base_url=played.server.http) as http:
         sam = {"cookie": played.team["sam"].cookie}
         page = await http.get(f"/sessions/{played.session_id}/notes", headers=sam)
@@ -85,7 +86,7 @@ async def test_each_patients_note_is_theirs_alone_over_http_and_every_look_is_au
 
 
 @pytest.mark.asyncio
-async def test_an_attending_co_signs_a_note_which_then_shows_who_and_when_and_no_one_else_can(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_an_attending_co_signs_a_note_which_then_shows_who_and_when_and_no_one_else_can(tmp_path: Path) -> None:
     async with served(tmp_path, PLAIN) as played, httpx.AsyncClient(base_url=played.server.http) as http:
         maria = played.ids["maria"]
         before = await played.store.events(played.session_id)
@@ -123,7 +124,7 @@ async def test_an_attending_co_signs_a_note_which_then_shows_who_and_when_and_no
 
 
 @pytest.mark.asyncio
-async def test_the_notes_page_in_chromium_copies_a_note_and_passes_axe(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_notes_page_in_chromium_copies_a_note_and_passes_axe(tmp_path: Path) -> None:
     async with served(tmp_path, PLAIN) as played, chromium() as browser:
         osei = await attending(played)
         async with httpx.AsyncClient(base_url=played.server.http) as http:

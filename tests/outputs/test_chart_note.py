@@ -1,6 +1,7 @@
 """The chart note, from a hand-run session of a cohort: a patient seen one-on-one, one who left early, a walk-in,
 one never seen; and, in each patient's note, nothing of anyone else."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
@@ -25,13 +26,26 @@ def first_month() -> Session:
     return s
 
 
-def second_month() -> tuple[Session, dict[str, Actor]]:
+@dataclass
+class Month:
+    """The second month: its session, its people by name, and the first month it follows."""
+
+    s: Session
+    people: dict[str, Actor]
+    first: Session
+
+    def notes(self) -> dict[str, ChartNote]:
+        held = self.s.held()
+        notes = chart_notes(held, self.s.log, ROSTER, [self.first.held(), held], ["Fran"], ZONE, self.s.now)
+        return {n.participant_id: n for n in notes}
+
+
+def second_month() -> Month:
     """Ann follows up, records her numbers and is seen by Dr 1 during "Eating out"; Bob asks for a one-on-one and
     goes home early; Wendy walks in (not on the roster), is seen by Dr 2 and shares a strategy; Dee proposes
     "Sleep" under her name and asks for a one-on-one she never gets: the session closes first."""
     one = first_month()
     s = cohort_session([one])
-    EARLIER[s.state.session_id] = one
     ann, bob, wendy, dee = s.join_all("Ann", "Bob", "Wendy", "Dee")
     s.match(ann, "pat1")
     s.match(bob, "pat2")
@@ -72,20 +86,11 @@ def second_month() -> tuple[Session, dict[str, Actor]]:
     s.set_goal(dee, what="sleep by eleven")
     s.tick(3)
     s.run(c.CloseSession(confirm=True))  # Dee is still waiting: not seen
-    return s, {"ann": ann, "bob": bob, "wendy": wendy, "dee": dee}
-
-
-EARLIER: dict[str, Session] = {}  # the first month of each second month, for its notes
+    return Month(s, {"ann": ann, "bob": bob, "wendy": wendy, "dee": dee}, one)
 
 
 def hh_mm(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%H:%M")
-
-
-def notes_of(s: Session) -> dict[str, ChartNote]:
-    held = s.held()
-    notes = chart_notes(held, s.log, ROSTER, [EARLIER[held.session_id].held(), held], ["Fran"], ZONE, s.now)
-    return {n.participant_id: n for n in notes}
 
 
 def facts(note: ChartNote) -> dict[str, list[str]]:
@@ -97,13 +102,13 @@ def facts(note: ChartNote) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def session() -> tuple[Session, dict[str, Actor]]:
+def month() -> Month:
     return second_month()
 
 
-def test_the_header_names_the_visit_type_date_duration_facilitator_and_clinician(session) -> None:  # type: ignore[no-untyped-def]
-    s, people = session
-    note = notes_of(s)[people["ann"].id]
+def test_the_header_names_the_visit_type_date_duration_facilitator_and_clinician(month: Month) -> None:
+    s, people = month.s, month.people
+    note = month.notes()[people["ann"].id]
     header = facts(note)
     assert header["Visit type"] == ["Shared medical appointment (group visit)"]
     assert header["Patient"] == ["Ann Lee"] and header["Known in the group as"] == ["Ann"]
@@ -115,9 +120,9 @@ def test_the_header_names_the_visit_type_date_duration_facilitator_and_clinician
     assert header["Facilitator"] == ["Fran"] and header["Clinician"][0] == "Dr 1"
 
 
-def test_a_patient_seen_has_their_request_numbers_encounter_note_goal_and_last_sessions_follow_up(session) -> None:  # type: ignore[no-untyped-def]
-    s, people = session
-    found = facts(notes_of(s)[people["ann"].id])
+def test_a_patient_seen_has_their_request_numbers_encounter_note_goal_and_last_sessions_follow_up(month: Month) -> None:
+    s, people = month.s, month.people
+    found = facts(month.notes()[people["ann"].id])
     assert found["Visit request"] == ["my feet tingle"]
     assert found["Blood pressure"] == ["128/82"] and found["Weight"] == ["81.5 kg"]
     assert found["One-on-one"] == ["completed"] and found["Room"] == ["Room 1"]
@@ -134,30 +139,30 @@ def test_a_patient_seen_has_their_request_numbers_encounter_note_goal_and_last_s
     assert found["Other patients present"] == ["not named"]
 
 
-def test_one_who_left_early_is_not_seen_today_because_they_left(session) -> None:  # type: ignore[no-untyped-def]
-    s, people = session
-    found = facts(notes_of(s)[people["bob"].id])
+def test_one_who_left_early_is_not_seen_today_because_they_left(month: Month) -> None:
+    s, people = month.s, month.people
+    found = facts(month.notes()[people["bob"].id])
     assert found["Left the session early"] and found["Not seen today"] == ["left the session"]
     assert found["Clinician"] == ["none: not seen one-on-one"]
 
 
-def test_a_walk_in_is_said_to_be_off_the_roster_and_has_no_last_goal(session) -> None:  # type: ignore[no-untyped-def]
-    s, people = session
-    found = facts(notes_of(s)[people["wendy"].id])
+def test_a_walk_in_is_said_to_be_off_the_roster_and_has_no_last_goal(month: Month) -> None:
+    s, people = month.s, month.people
+    found = facts(month.notes()[people["wendy"].id])
     assert found["Patient"] == ["Wendy"] and "Known in the group as" not in found
     assert found["Walk-in"] == ["not on the cohort's roster"] and "Last session's goal" not in found
     assert found["One-on-one"] == ["completed"] and found["Clinician"][-1] == "Dr 2"
 
 
-def test_one_never_seen_says_why(session) -> None:  # type: ignore[no-untyped-def]
-    s, people = session
-    found = facts(notes_of(s)[people["dee"].id])
+def test_one_never_seen_says_why(month: Month) -> None:
+    s, people = month.s, month.people
+    found = facts(month.notes()[people["dee"].id])
     assert found["Not seen today"] == ["ran out of time"] and "Clinical note" not in found
 
 
-def test_no_other_patients_name_or_data_is_in_a_patients_note(session) -> None:  # type: ignore[no-untyped-def]
-    s, people = session
-    notes = notes_of(s)
+def test_no_other_patients_name_or_data_is_in_a_patients_note(month: Month) -> None:
+    s, people = month.s, month.people
+    notes = month.notes()
     clinic_names = {e.patient_id: e.clinic_name for e in ROSTER}
     for person in s.state.took_part():
         own = [person.name, clinic_names.get(person.patient_id or "", "")]
@@ -175,9 +180,9 @@ def test_no_other_patients_name_or_data_is_in_a_patients_note(session) -> None: 
             assert leaked == [], f"{other.patient}'s note holds {person.name}'s {leaked}"
 
 
-def test_the_plain_text_holds_every_line_of_the_note(session) -> None:  # type: ignore[no-untyped-def]
-    s, people = session
-    note = notes_of(s)[people["ann"].id]
+def test_the_plain_text_holds_every_line_of_the_note(month: Month) -> None:
+    s, people = month.s, month.people
+    note = month.notes()[people["ann"].id]
     text = note_text(note)
     assert text.startswith("SHARED MEDICAL APPOINTMENT\nVisit type: Shared medical appointment (group visit)\n")
     assert "GROUP PART" in text and "INDIVIDUAL PART" in text and "Other patients present: not named" in text
@@ -186,7 +191,7 @@ def test_the_plain_text_holds_every_line_of_the_note(session) -> None:  # type: 
 
 
 def test_the_note_shows_who_co_signed_it_and_when() -> None:
-    s, people = second_month()
+    s, people = (month := second_month()).s, month.people
     s.run(c.CosignChartNote(people["ann"].id), ATTENDING)
     note = chart_note(s.held(), s.log, people["ann"].id, ROSTER, [], ["Fran"], ZONE, s.now)
     found = facts(note)

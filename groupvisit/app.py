@@ -77,6 +77,8 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/sessions/{session_id}/notes", notes_page.notes_page, methods=["GET"]),
         Route("/sessions/{session_id}/notes/{participant_id}.txt", notes_page.note_download, methods=["GET"]),
         Route("/sessions/{session_id}/notes/{participant_id}/cosign", notes_page.cosign, methods=["POST"]),
+        Route("/sessions/{session_id}/notes/{participant_id}/withdraw-cosign", notes_page.withdraw_cosign,
+              methods=["POST"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_form, methods=["GET"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_submit, methods=["POST"]),
         Route("/sessions/{session_id}/join-qr.svg", pages.join_qr),

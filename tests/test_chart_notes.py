@@ -29,13 +29,15 @@ async def attending(played: Played) -> str:
     return f"gv_signin={await played.store.start_sign_in(user.id, 'test browser', now)}"
 
 
-async def cosign(client: httpx.AsyncClient, played: Played, participant_id: str, cookie: str) -> httpx.Response:
-    """The Co-sign button of `participant_id`'s note pressed, signed in with `cookie`: the answer, not followed."""
+async def cosign(client: httpx.AsyncClient, played: Played, participant_id: str, cookie: str,
+                 action: str = "cosign") -> httpx.Response:
+    """The Co-sign button (or `action` withdraw-cosign) of `participant_id`'s note pressed, signed in with `cookie`:
+    the answer, not followed."""
     client.cookies.clear()  # each request carries exactly the credentials given
     page = await client.get(f"/sessions/{played.session_id}/notes", headers={"cookie": cookie})
     token = form_token(page.text) if page.status_code == 200 else "a token"
     client.cookies.clear()
-    return await client.post(f"/sessions/{played.session_id}/notes/{participant_id}/cosign", data={"csrf": token},
+    return await client.post(f"/sessions/{played.session_id}/notes/{participant_id}/{action}", data={"csrf": token},
                              headers={"cookie": f"{cookie}; gv_csrf={token}", "origin": played.server.http})
 
 
@@ -121,6 +123,16 @@ async def test_an_attending_co_signs_a_note_which_then_shows_who_and_when_and_no
         audit = [r for r in await played.store.audit_log(played.session_id) if r.what == "cosign_chart_note"]
         assert [(r.action, r.subject, r.actor_name, r.role) for r in audit] == [
             ("changed", maria, "Dr. Ama Osei", "clinician")]
+
+        # Withdrawn by the attending who gave it (never by anyone else), the note is no longer co-signed.
+        resident = await cosign(http, played, maria, played.team["sam"].cookie, "withdraw-cosign")
+        assert resident.headers["location"].startswith(f"/sessions/{played.session_id}/notes?refused=not_yours")
+        withdrawn = await cosign(http, played, maria, osei, "withdraw-cosign")
+        assert withdrawn.status_code == 303 and "refused" not in withdrawn.headers["location"]
+        text = (await http.get(f"/sessions/{played.session_id}/notes/{maria}.txt", headers={"cookie": osei})).text
+        assert "Co-signed: not yet" in text and "Dr. Ama Osei" not in text
+        kinds = [e.type for _, e in await played.store.events(played.session_id)][-2:]
+        assert kinds == ["chart_note_cosigned", "cosign_withdrawn"]
 
 
 @pytest.mark.asyncio

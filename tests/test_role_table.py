@@ -292,6 +292,7 @@ class Walker:
                                                           "end": "12:30"},  # each a move
             "/sessions/{session_id}/cancel": lambda: {"reason": "Clinic closed"},
             "/sessions/{session_id}/notes/{participant_id}/cosign": dict,
+            "/sessions/{session_id}/notes/{participant_id}/withdraw-cosign": dict,
         }
         assert path in forms, f"the walk has no valid form for POST {path}: add one"
         return {**forms[path](), "csrf": self.csrf}

@@ -434,6 +434,17 @@ class CosignChartNote(Command):
     participant_id: str
 
 
+@dataclass(frozen=True)
+class WithdrawCosign(Command):
+    """The attending who co-signed the chart note of `participant_id` takes their co-signature back (signed in
+    error, or the note must be read again): it may then be co-signed anew."""
+
+    name = "withdraw_cosign"
+    roles = CLINICIAN
+    phases = frozenset(Phase)
+    participant_id: str
+
+
 COMMAND_TYPES: dict[str, type[Command]] = {
     cls.name: cls
     for cls in (
@@ -442,6 +453,6 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         CaptureStrategy, EditStrategy, HideStrategy, MarkHelpful, CallParticipant, StartEncounter, CompleteEncounter,
         NotHere, SkipEncounter, SetGoal, ShareGoal, GiveEvaluation, CloseSession, MatchParticipant, GiveFollowUp,
         MarkTried, BringStrategy, Reschedule, CancelSession, UndoEncounter, WithdrawRequest, GoOnDuty, GoOffDuty,
-        SetEstimate, MoveUp, CosignChartNote,
+        SetEstimate, MoveUp, CosignChartNote, WithdrawCosign,
     )
 }

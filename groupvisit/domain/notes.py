@@ -1,12 +1,13 @@
-"""Co-signing a patient's chart note: an attending vouches for a resident's record of the visit.
+"""Co-signing a patient's chart note: an attending vouches for a resident's record of the visit (and may take it
+back, after which it may be co-signed again).
 
 The note itself is a read model of the log (`groupvisit.outputs.chart_note`); the co-signature is a fact of the
 visit like any other, so it goes through the log too, and is folded into `SessionState.cosigns`.
 """
 
-from .commands import CosignChartNote
+from .commands import CosignChartNote, WithdrawCosign
 from .errors import Refused, require
-from .events import ChartNoteCosigned, Event
+from .events import ChartNoteCosigned, CosignWithdrawn, Event
 from .phases import Phase
 from .roles import Actor
 from .state import Cosign, SessionState
@@ -29,5 +30,18 @@ def cosign_chart_note(state: SessionState, cmd: CosignChartNote, actor: Actor, n
     return [ChartNoteCosigned(person.id, actor.id, actor.name, now)]
 
 
+def withdraw_cosign(state: SessionState, cmd: WithdrawCosign, actor: Actor, now: float) -> list[Event]:
+    cosign = state.cosigns.get(cmd.participant_id)
+    if cosign is None:
+        raise Refused(f"the chart note of {cmd.participant_id!r} is not co-signed", "not_found")
+    require(cosign.by == actor.id, f"only {cosign.name}, who co-signed it, can withdraw the co-signature",
+            "not_yours")
+    return [CosignWithdrawn(cmd.participant_id, actor.id, now)]
+
+
 def apply_cosigned(state: SessionState, event: ChartNoteCosigned) -> None:
     state.cosigns[event.participant_id] = Cosign(event.by, event.name, event.at)
+
+
+def apply_withdrawn(state: SessionState, event: CosignWithdrawn) -> None:
+    del state.cosigns[event.participant_id]

@@ -62,6 +62,7 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.SetEstimate: duty.set_estimate,
     c.MoveUp: duty.move_up,
     c.CosignChartNote: notes.cosign_chart_note,
+    c.WithdrawCosign: notes.withdraw_cosign,
 }
 
 APPLIERS: dict[type[ev.Event], Applier] = {
@@ -108,6 +109,7 @@ APPLIERS: dict[type[ev.Event], Applier] = {
     ev.EstimateSet: duty.apply_estimate,
     ev.MovedUp: duty.apply_moved_up,
     ev.ChartNoteCosigned: notes.apply_cosigned,
+    ev.CosignWithdrawn: notes.apply_withdrawn,
 }
 
 

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..accounts import AccountRole, StaffMember
 from ..continuity import held_session, held_sessions
-from ..domain.commands import CosignChartNote
+from ..domain.commands import Command, CosignChartNote, WithdrawCosign
 from ..domain.errors import Refused
 from ..outputs.chart_note import ChartNote, chart_notes, note_text
 from ..store import Store
@@ -32,6 +32,8 @@ COSIGN_REFUSALS = {
     "too_early": "This note can be co-signed once the patient's one-on-one is completed or the session has closed.",
     "conflict": "This note is already co-signed, or it is of a patient you saw yourself.",
     "cancelled": "This session was cancelled: it has no notes to co-sign.",
+    "not_yours": "Only the attending who co-signed a note can withdraw the co-signature.",
+    "not_found": "This note is not co-signed: there is no co-signature to withdraw.",
     "refused": "This note could not be co-signed.",
 }
 
@@ -86,6 +88,17 @@ async def note_download(request: Request) -> Response:
 
 async def cosign(request: Request) -> Response:
     """An attending co-signs a note, through the session's log; back to the notes, saying why when refused."""
+    return await on_note(request, CosignChartNote(request.path_params["participant_id"]))
+
+
+async def withdraw_cosign(request: Request) -> Response:
+    """The attending who co-signed a note takes it back, through the session's log."""
+    return await on_note(request, WithdrawCosign(request.path_params["participant_id"]))
+
+
+async def on_note(request: Request, command: Command) -> Response:
+    """`command` about one patient's note, sent as the signed-in clinician: back to the notes page (at that note),
+    saying why when the rules refused it."""
     member = await staff_member(request, AccountRole.CLINICIAN)
     session = await session_or_404(request)
     await csrf.checked_form(request)
@@ -94,10 +107,9 @@ async def cosign(request: Request) -> Response:
     assert actor is not None  # a clinician acts in a session
     back = f"/sessions/{session.id}/notes"
     try:
-        await sessions_of(request).execute(session.id, CosignChartNote(participant_id), actor,
-                                           device=device_of(request))
+        await sessions_of(request).execute(session.id, command, actor, device=device_of(request))
     except Refused as refused:
-        if refused.code == "not_found":
+        if refused.code == "not_found" and isinstance(command, CosignChartNote):
             raise HTTPException(404, "This session has no chart note for that participant.") from None
         query = urlencode({"refused": refused.code if refused.code in COSIGN_REFUSALS else "refused",
                            "note": participant_id})

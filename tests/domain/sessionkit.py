@@ -202,6 +202,7 @@ SAMPLE_COMMANDS: dict[type[c.Command], c.Command] = {
     c.SetEstimate: c.SetEstimate("e1", 10),
     c.MoveUp: c.MoveUp("e1"),
     c.CosignChartNote: c.CosignChartNote("p1"),
+    c.WithdrawCosign: c.WithdrawCosign("p1"),
 }
 
 

@@ -1,10 +1,10 @@
 """Co-signing a chart note: only an attending, only once the patient's one-on-one is completed or the session has
-closed, never their own patient's, once per patient."""
+closed, never their own patient's, once per patient unless the attending who co-signed withdraws it."""
 
 from domain.sessionkit import FACILITATOR, Session, clinician, only
 from groupvisit.domain import Actor, Phase, Role
 from groupvisit.domain import commands as c
-from groupvisit.domain.events import ChartNoteCosigned
+from groupvisit.domain.events import ChartNoteCosigned, CosignWithdrawn
 from groupvisit.domain.state import Cosign
 
 ATTENDING = Actor(Role.CLINICIAN, "a1", "Dr Osei", attending=True)
@@ -81,3 +81,18 @@ def test_a_cancelled_session_has_no_notes_to_co_sign() -> None:
     s = Session()
     s.run(c.CancelSession("flood"))
     s.refuse(c.CosignChartNote("p1"), ATTENDING, "cancelled")
+
+
+def test_the_attending_who_co_signed_may_withdraw_it_and_the_note_may_be_co_signed_again() -> None:
+    s, ann = seen_by_resident()
+    s.run(c.CloseSession())
+    other = Actor(Role.CLINICIAN, "a2", "Dr Lind", attending=True)
+    s.refuse(c.WithdrawCosign(ann.id), ATTENDING, "not_found")  # nothing to withdraw yet
+    s.run(c.CosignChartNote(ann.id), ATTENDING)
+    s.refuse(c.WithdrawCosign(ann.id), other, "not_yours")
+    s.refuse(c.WithdrawCosign(ann.id), RESIDENT, "not_yours")
+    s.tick(1)
+    assert s.run(c.WithdrawCosign(ann.id), ATTENDING) == [CosignWithdrawn(ann.id, "a1", s.now)]
+    assert s.state.cosigns == {}
+    s.run(c.CosignChartNote(ann.id), other)
+    assert s.state.cosigns == {ann.id: Cosign("a2", "Dr Lind", s.now)}

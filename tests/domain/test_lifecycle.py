@@ -88,8 +88,8 @@ def test_nothing_is_allowed_after_close(command_type: type[c.Command]) -> None:
     assert refused.reason == "the session has ended"
 
 
-def test_only_co_signing_a_chart_note_is_allowed_after_close() -> None:
-    assert [t for t in SAMPLE_COMMANDS if Phase.CLOSED in t.phases] == [c.CosignChartNote]
+def test_only_co_signing_a_chart_note_or_withdrawing_it_is_allowed_after_close() -> None:
+    assert [t for t in SAMPLE_COMMANDS if Phase.CLOSED in t.phases] == [c.CosignChartNote, c.WithdrawCosign]
 
 
 def test_a_closed_session_replays_closed() -> None:

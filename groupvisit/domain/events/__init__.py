@@ -23,7 +23,7 @@ from .strategies import StrategyCaptured, StrategyEdited, StrategyHidden, Strate
 from .queue import (ParticipantCalled, EncounterStarted, EncounterCompleted, ReturnedToQueue, EncounterWithdrawn,
                     EncounterUndone, ClinicianOnDuty, ClinicianOffDuty, EstimateSet, MovedUp)
 from .goals import GoalSet, GoalShared, EvaluationGiven, FollowUpGiven
-from .notes import ChartNoteCosigned
+from .notes import ChartNoteCosigned, CosignWithdrawn
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     SessionScheduled, PhaseOpened, SessionClosed, ParticipantJoined, ParticipantRenamed, ParticipantMarked,
@@ -33,6 +33,7 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     EncounterCompleted, ReturnedToQueue, EncounterWithdrawn, GoalSet, GoalShared, EvaluationGiven,
     SessionRescheduled, SessionCancelled, ParticipantMatched, FollowUpGiven, StrategyTried, EncounterUndone,
     ClinicianOnDuty, ClinicianOffDuty, EstimateSet, MovedUp, ChartNoteCosigned,
+    CosignWithdrawn,
 )}
 
 __all__ = [
@@ -44,7 +45,7 @@ __all__ = [
     "TopicProposed", "TopicStarted", "TopicsMerged", "VisitRequested", "VoteBudgetSet", "VoteCast",
     "VoteRetracted", "SessionRescheduled", "SessionCancelled", "ParticipantMatched", "FollowUpGiven",
     "StrategyTried", "EncounterUndone", "ClinicianOnDuty", "ClinicianOffDuty", "EstimateSet", "MovedUp",
-    "ChartNoteCosigned",
+    "ChartNoteCosigned", "CosignWithdrawn",
 ]
 
 

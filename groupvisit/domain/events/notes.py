@@ -16,3 +16,15 @@ class ChartNoteCosigned(Event):
     by: str
     name: str
     at: float
+
+
+@dataclass(frozen=True)
+class CosignWithdrawn(Event):
+    """Attending `by` withdrew their co-signature of the chart note of `participant_id` at `at`: the note is
+    no longer co-signed (the log keeps both)."""
+
+    type = "cosign_withdrawn"
+    audience = "private"
+    participant_id: str
+    by: str
+    at: float

@@ -15,7 +15,7 @@ from groupvisit.domain.events import ChartNoteCosigned
 from support.accounts import password_hash
 from support.browser import add_cookie, axe_problems, chromium, open_screen, overflow, screenshot_dirs
 from support.clients import form_token
-from test_session_report import GUEST, PLAIN, ZONE, Played, served
+from test_session_report import GUEST, HOSTILE, MARKUP, PLAIN, ZONE, Played, served
 
 REQUESTS = {who: f"about {who}" for who in ("maria", "james", "guest", "roberto")}  # what `play` asks for each
 NOTES = {"maria": "Feet checked.", "guest": "First visit.", "roberto": "BP reviewed."}  # and each clinician wrote
@@ -133,6 +133,18 @@ async def test_an_attending_co_signs_a_note_which_then_shows_who_and_when_and_no
         assert "Co-signed: not yet" in text and "Dr. Ama Osei" not in text
         kinds = [e.type for _, e in await played.store.events(played.session_id)][-2:]
         assert kinds == ["chart_note_cosigned", "cosign_withdrawn"]
+
+
+@pytest.mark.asyncio
+async def test_typed_text_is_shown_literally_on_the_notes_page_and_kept_as_typed_in_the_text(tmp_path: Path) -> None:
+    async with served(tmp_path, HOSTILE) as played, httpx.AsyncClient(base_url=played.server.http) as http:
+        sam = {"cookie": played.team["sam"].cookie}
+        page = (await http.get(f"/sessions/{played.session_id}/notes", headers=sam)).text
+        text = (await http.get(f"/sessions/{played.session_id}/notes/{played.ids['maria']}.txt", headers=sam)).text
+    for markup in MARKUP:
+        assert markup not in page, f"{markup} made an element"
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; Comer fuera 🍽️" in page
+    assert f"  - {HOSTILE.topic}: " in text, "the plain text holds the topic as it was typed"
 
 
 @pytest.mark.asyncio

@@ -43,7 +43,6 @@ class ChartNote:
     patient: str  # as the chart knows them: the roster's clinic name, else the name they checked in with
     parts: tuple[Part, ...]  # header, group part, individual part, co-signature
     cosign: Cosign | None
-    seen_by: tuple[str, ...]  # the ids of the clinicians who completed a one-on-one with them
 
 
 def chart_notes(session: HeldSession, log: Sequence[Event], roster: Sequence[RosterEntry],
@@ -71,8 +70,7 @@ def chart_note(session: HeldSession, log: Sequence[Event], participant_id: str, 
              group_part(state, until),
              individual_part(state, log, person, encounters, until, roster, earlier, zone),
              cosign_part(state.cosigns.get(person.id), zone))
-    return ChartNote(state.session_id, person.id, patient, parts, state.cosigns.get(person.id),
-                     tuple(e.clinician_id for e in completed))
+    return ChartNote(state.session_id, person.id, patient, parts, state.cosigns.get(person.id))
 
 
 def header(state: SessionState, person: Participant, patient: str, completed: list[Encounter],

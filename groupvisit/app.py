@@ -21,8 +21,8 @@ from .hub import Hub, hub_for
 from .settings import Settings
 from .store import Limit, Store
 from .accounts import SignIns
-from .web import (back_in, cohort_pages, enrol_page, export, pages, report_page, roster_pages, schedule_pages,
-                  sign_in_pages, take_home_page)
+from .web import (back_in, cohort_pages, enrol_page, export, notes_page, pages, report_page, roster_pages,
+                  schedule_pages, sign_in_pages, take_home_page)
 from .web.sign_in_pages import SignInLimits
 from .web.guard import Guard
 from .web.headers import SecurityHeaders
@@ -75,6 +75,11 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/sessions/{session_id}/report", report_page.report_page, methods=["GET"]),
         Route("/sessions/{session_id}/fhir.json", export.fhir_bundle, methods=["GET"]),
         Route("/sessions/{session_id}/summaries", take_home_page.all_summaries, methods=["GET"]),
+        Route("/sessions/{session_id}/notes", notes_page.notes_page, methods=["GET"]),
+        Route("/sessions/{session_id}/notes/{participant_id}.txt", notes_page.note_download, methods=["GET"]),
+        Route("/sessions/{session_id}/notes/{participant_id}/cosign", notes_page.cosign, methods=["POST"]),
+        Route("/sessions/{session_id}/notes/{participant_id}/withdraw-cosign", notes_page.withdraw_cosign,
+              methods=["POST"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_form, methods=["GET"]),
         Route("/sessions/{session_id}/enrol/{participant_id}", enrol_page.enrol_submit, methods=["POST"]),
         Route("/sessions/{session_id}/join-qr.svg", pages.join_qr),

@@ -1,4 +1,5 @@
-"""`groupvisit user add|list|disable|enable|set-password`: staff accounts from the command line."""
+"""`groupvisit user add|list|disable|enable|set-password|attending|not-attending`: staff accounts from the command
+line."""
 
 import argparse
 import getpass
@@ -7,7 +8,7 @@ import time
 
 import anyio.to_thread
 
-from .accounts import AccountError, check_name, check_password, check_role, check_username, hash_password
+from .accounts import AccountError, AccountRole, check_name, check_password, check_role, check_username, hash_password
 from .domain.text import valid_unicode
 from .settings import DEFAULT_DATA_DIR, Settings
 from .store import Store, UsernameTaken
@@ -33,6 +34,8 @@ def add_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]")
                      help="what they type to sign in: letters, digits, dots, dashes, underscores")
     add.add_argument("--name", required=True, type=text, help="their name as colleagues and the audit log show it")
     add.add_argument("--role", required=True, type=text, help="admin, facilitator or clinician")
+    add.add_argument("--attending", action="store_true",
+                     help="a clinician who may co-sign residents' chart notes (an attending physician)")
     listing = actions.add_parser("list", help="list the staff accounts", description="List the staff accounts.")
     disable = actions.add_parser("disable", help="stop an account signing in and end its sign-ins",
                                  description="Stop an account signing in; its open screens close within seconds.")
@@ -40,12 +43,18 @@ def add_parsers(commands: "argparse._SubParsersAction[argparse.ArgumentParser]")
                                 description="Let a disabled account sign in again.")
     password = actions.add_parser("set-password", help="give an account a new password (ends its sign-ins)",
                                   description="Give an account a new password; its open screens close within seconds.")
-    for sub in (disable, enable, password):
+    attending = actions.add_parser("attending", help="let a clinician co-sign residents' chart notes",
+                                   description="Mark a clinician's account as an attending's: they may co-sign "
+                                               "residents' chart notes.")
+    resident = actions.add_parser("not-attending", help="stop a clinician co-signing chart notes",
+                                  description="A clinician's account is no longer an attending's; their open screens "
+                                              "must be opened again.")
+    for sub in (disable, enable, password, attending, resident):
         sub.add_argument("username", type=text, help="the account's username")
     for sub in (add, password):
         sub.add_argument("--password-stdin", action="store_true",
                          help="read the password from the first line of standard input instead of asking")
-    for sub in (add, listing, disable, enable, password):
+    for sub in (add, listing, disable, enable, password, attending, resident):
         sub.add_argument("--db", type=text, help=DB_HELP)
 
 
@@ -89,22 +98,34 @@ async def act(store: Store, args: argparse.Namespace) -> int:
         for row in users:
             seen = time.strftime("%Y-%m-%d %H:%M", time.localtime(last[row.id])) if row.id in last else "never"
             state = "disabled" if row.disabled else "active"
-            print(f"{row.username:<20} {row.role:<12} {state:<9} last sign-in {seen:<17} {row.name}")
+            role = "attending" if row.attending else row.role
+            print(f"{row.username:<20} {role:<12} {state:<9} last sign-in {seen:<17} {row.name}")
         return 0
     username = check_username(args.username)
     if args.action == "add":
         name, role = check_name(args.name), check_role(args.role)
+        if args.attending and role is not AccountRole.CLINICIAN:
+            raise AccountError(f"only a clinician can be an attending, and this account is {role.value}")
         if await store.user_by_username(username) is not None:
             raise AccountError(f"there is already an account {username!r}")
         password_hash = await anyio.to_thread.run_sync(hash_password, read_password(args, username))
         try:
-            await store.add_user(username=username, name=name, role=role.value, password_hash=password_hash, at=now)
+            await store.add_user(username=username, name=name, role=role.value, password_hash=password_hash, at=now,
+                                 attending=args.attending)
         except UsernameTaken:
             raise AccountError(f"there is already an account {username!r}") from None
-        print(f"Added {role.value} {username} ({name}).")
+        print(f"Added {'attending ' if args.attending else ''}{role.value} {username} ({name}).")
         return 0
-    if await store.user_by_username(username) is None:
+    user = await store.user_by_username(username)
+    if user is None:
         raise AccountError(f"there is no account {username!r}: `groupvisit user list` shows them")
+    if args.action in ("attending", "not-attending"):
+        if user.role != AccountRole.CLINICIAN.value:
+            raise AccountError(f"only a clinician can be an attending, and {username} is {user.role}")
+        await store.update_user(username, now, None, attending=args.action == "attending")
+        print(f"{username} is an attending: they may co-sign residents' chart notes." if args.action == "attending"
+              else f"{username} is no longer an attending: they cannot co-sign chart notes.")
+        return 0
     if args.action == "set-password":
         password_hash = await anyio.to_thread.run_sync(hash_password, read_password(args, username))
         await store.update_user(username, now, "password changed", password_hash=password_hash)

@@ -78,7 +78,7 @@ def commands_key(db: Path) -> list[str]:
 
 
 # Columns later revisions added to the baseline's tables: `rows` compares what was there before.
-ADDED_COLUMNS = {"sender", "cohort_id", "cancelled_at"}
+ADDED_COLUMNS = {"sender", "cohort_id", "cancelled_at", "attending"}
 
 
 def rows(db: Path, table: str) -> list[tuple[Any, ...]]:
@@ -371,3 +371,36 @@ async def test_a_database_at_revision_0004_is_upgraded_and_its_cohorts_get_the_p
     at_revision(old, "head")
     assert schema_differences(old) == []
     assert all_rows(old, "cohorts", list(PLANNER_DEFAULTS)) == [tuple(PLANNER_DEFAULTS.values())]
+
+
+@pytest.mark.asyncio
+async def test_a_database_at_revision_0005_is_upgraded_and_its_clinicians_are_not_attendings_until_said(
+        tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    at_revision(old, "0005")
+    with sqlite3.connect(old) as raw:
+        raw.executemany("INSERT INTO users (id, username, name, role, password_hash, disabled, created_at) "
+                        "VALUES (?, ?, ?, ?, 'hash', 0, 1790000000.0)",
+                        [("u1", "sam", "Dr Sam Okafor", "clinician"), ("u2", "alex", "Alex", "facilitator")])
+        columns = raw_columns(raw, "users")
+    before = all_rows(old, "users")
+
+    upgraded = groupvisit("db", "upgrade", "--db", str(old))
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "upgraded to revision 0006" in upgraded.stdout and "upgraded to revision 0005" not in upgraded.stdout
+    assert schema_differences(old) == []
+    assert all_rows(old, "users", columns) == before
+    assert all_rows(old, "users", ["username", "attending"]) == [("alex", 0), ("sam", 0)]
+    store = Store(url(old))
+    try:
+        await store.update_user("sam", 2.0, None, attending=True)
+        sam = await store.user_by_username("sam")
+        assert sam is not None and sam.attending
+    finally:
+        store.close()
+    with connected(url(old)) as connection:
+        command.downgrade(alembic_config(connection), "0005")
+    with sqlite3.connect(old) as raw:
+        assert raw_columns(raw, "users") == columns
+    at_revision(old, "head")
+    assert schema_differences(old) == [] and all_rows(old, "users", ["attending"]) == [(0,), (0,)]

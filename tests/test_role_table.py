@@ -246,7 +246,7 @@ class Walker:
     def fill(self, path: str, row: str = "") -> str:
         row = row or self.row
         session_id = self.clinic.session_id
-        if "/enrol/" in row:
+        if "/enrol/" in row or "/notes/" in row:  # rows about one participant: the walk-in of that session
             session_id = self.cohort_session
         elif self.program is not None and row in SCHEDULE_ROWS:  # the clinic's session has people checked in
             session_id = self.cancellable if row.endswith("/cancel") else self.program.session_id
@@ -291,6 +291,8 @@ class Walker:
             "/sessions/{session_id}/reschedule": lambda: {"date": "2027-03-09", "start": f"10:{self.joined % 50:02d}",
                                                           "end": "12:30"},  # each a move
             "/sessions/{session_id}/cancel": lambda: {"reason": "Clinic closed"},
+            "/sessions/{session_id}/notes/{participant_id}/cosign": dict,
+            "/sessions/{session_id}/notes/{participant_id}/withdraw-cosign": dict,
         }
         assert path in forms, f"the walk has no valid form for POST {path}: add one"
         return {**forms[path](), "csrf": self.csrf}

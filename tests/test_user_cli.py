@@ -131,7 +131,29 @@ REFUSED = {
                                          "the password must not contain the username"),
     "missing role": (["add", "bo", "--name", "Bo", "--password-stdin"], PASSWORD,
                      "the following arguments are required: --role"),
+    "an attending facilitator": (["add", "bo", "--name", "Bo", "--role", "facilitator", "--attending",
+                                  "--password-stdin"], PASSWORD,
+                                 "only a clinician can be an attending, and this account is facilitator"),
+    "a facilitator made an attending": (["attending", "alex"], None,
+                                        "only a clinician can be an attending, and alex is facilitator"),
+    "an unknown attending": (["attending", "nobody"], None, "there is no account 'nobody'"),
 }
+
+
+def test_an_attending_is_added_or_marked_and_unmarked_and_the_list_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "clinic.db"
+    made = groupvisit_user(db, "add", "osei", "--name", "Dr. Ama Osei", "--role", "clinician", "--attending",
+                           "--password-stdin", password=PASSWORD)
+    assert made.returncode == 0 and made.stdout == "Added attending clinician osei (Dr. Ama Osei).\n", made
+    add(db, "ravi", "Dr. Ravi Shah", "clinician")
+    assert re.fullmatch(r"osei\s+attending\s+active.*", listed(db)["osei"])
+    assert re.fullmatch(r"ravi\s+clinician\s+active.*", listed(db)["ravi"])
+    marked = groupvisit_user(db, "attending", "ravi")
+    assert marked.returncode == 0 and "ravi is an attending" in marked.stdout
+    assert re.fullmatch(r"ravi\s+attending\s+active.*", listed(db)["ravi"])
+    unmarked = groupvisit_user(db, "not-attending", "osei")
+    assert unmarked.returncode == 0 and "osei is no longer an attending" in unmarked.stdout
+    assert re.fullmatch(r"osei\s+clinician\s+active.*", listed(db)["osei"])
 
 
 @pytest.fixture(scope="module")

@@ -37,11 +37,12 @@ class StaffMember:
     username: str
     name: str
     role: AccountRole
+    attending: bool = False  # a clinician who may co-sign residents' chart notes
 
     def actor(self) -> Actor | None:
         """Who this person is in a group visit (an admin takes no part in one)."""
         role = self.role.session_role
-        return None if role is None else Actor(role, self.id, self.name)
+        return None if role is None else Actor(role, self.id, self.name, self.attending)
 
 
 class SignInRefused(Exception):
@@ -82,7 +83,7 @@ class SignIns:
             rehashed = await anyio.to_thread.run_sync(hash_password, password)
             await self.store.update_user(user.username, self.clock.now(), None, password_hash=rehashed)
         token = await self.store.start_sign_in(user.id, device, self.clock.now())
-        return StaffMember(user.id, user.username, user.name, AccountRole(user.role)), token
+        return StaffMember(user.id, user.username, user.name, AccountRole(user.role), user.attending), token
 
     async def current(self, token: str, active: bool = False) -> StaffMember:
         """Who holds `token`, or `SignedOut`. A sign-in found past its idle time or limit is ended here.
@@ -101,7 +102,7 @@ class SignIns:
             raise SignedOut(why)
         if active and now - row.active_at >= ACTIVITY_WRITE_EVERY:
             await self.store.sign_in_active(token, now)
-        return StaffMember(user.id, user.username, user.name, AccountRole(user.role))
+        return StaffMember(user.id, user.username, user.name, AccountRole(user.role), user.attending)
 
     async def sign_out(self, token: str, why: str = "signed out") -> None:
         """End the sign-in; `why` is "signed out", or the idle time or limit a screen reached by its own clock."""

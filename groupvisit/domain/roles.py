@@ -17,11 +17,13 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who sends a command or watches a stream: a participant id, or a staff member's id and name."""
+    """Who sends a command or watches a stream: a participant id, or a staff member's id and name (`attending`:
+    a clinician account that may co-sign a resident's chart notes)."""
 
     role: Role
     id: str = ""
     name: str = ""
+    attending: bool = False
 
 
 STAFF = frozenset({Role.FACILITATOR, Role.CLINICIAN})

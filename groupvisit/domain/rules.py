@@ -7,8 +7,8 @@ is given; `apply` folds one event into a state (in place, for speed) and returns
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import (agenda, checkin, discussion, duty, evaluation, follow_up, goals, library, lifecycle, matching, queue,
-               roster, strategies, undo)
+from . import (agenda, checkin, discussion, duty, evaluation, follow_up, goals, library, lifecycle, matching, notes,
+               queue, roster, strategies, undo)
 from . import commands as c
 from . import events as ev
 from .errors import Refused
@@ -61,6 +61,8 @@ DECIDERS: dict[type[c.Command], Decider] = {
     c.GoOffDuty: duty.go_off_duty,
     c.SetEstimate: duty.set_estimate,
     c.MoveUp: duty.move_up,
+    c.CosignChartNote: notes.cosign_chart_note,
+    c.WithdrawCosign: notes.withdraw_cosign,
 }
 
 APPLIERS: dict[type[ev.Event], Applier] = {
@@ -106,6 +108,8 @@ APPLIERS: dict[type[ev.Event], Applier] = {
     ev.ClinicianOffDuty: duty.apply_off_duty,
     ev.EstimateSet: duty.apply_estimate,
     ev.MovedUp: duty.apply_moved_up,
+    ev.ChartNoteCosigned: notes.apply_cosigned,
+    ev.CosignWithdrawn: notes.apply_withdrawn,
 }
 
 
@@ -136,7 +140,7 @@ def decide(state: SessionState, command: c.Command, actor: Actor, now: float) ->
         raise refusal
     if state.cancelled_at is not None:
         raise Refused("this session was cancelled", "cancelled")
-    if state.phase is Phase.CLOSED:
+    if state.phase is Phase.CLOSED and Phase.CLOSED not in command.phases:  # the record is signed after
         raise Refused("the session has ended", "session_closed")
     if state.phase not in command.phases:
         raise wrong_phase(command, state.phase)

@@ -194,6 +194,15 @@ class FollowUp:
     at: float
 
 
+@dataclass(frozen=True)
+class Cosign:
+    """An attending's co-signature of a patient's chart note: who (`by`, `name`) and when."""
+
+    by: str
+    name: str
+    at: float
+
+
 @dataclass
 class SessionState:
     session_id: str = ""
@@ -219,6 +228,7 @@ class SessionState:
     evaluations: dict[str, Evaluation] = field(default_factory=dict)
     follow_ups: dict[str, FollowUp] = field(default_factory=dict)  # by participant_id
     duty: dict[str, Duty] = field(default_factory=dict)  # by clinician_id: who said they are in the plan
+    cosigns: dict[str, Cosign] = field(default_factory=dict)  # by participant_id: their chart note's co-signature
     closed_at: float | None = None
     cancelled_at: float | None = None
     # What the cohort's earlier sessions carry in (roster, last goals, library): derived from their logs

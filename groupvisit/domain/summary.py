@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from .state import Encounter, SessionState
+from .state import Encounter, Goal, Numbers, SessionState
 
 COLUMNS = ("participant", "checked_in", "blood_pressure", "weight", "glucose", "visit_request", "encounter",
            "clinician", "room", "encounter_called", "encounter_start", "encounter_end", "encounter_minutes",
@@ -20,6 +20,24 @@ def encounter_status(encounter: Encounter) -> str:
     return encounter.status
 
 
+def blood_pressure(numbers: Numbers | None) -> str:
+    if numbers is None or numbers.bp_systolic is None or numbers.bp_diastolic is None:
+        return ""
+    return f"{numbers.bp_systolic}/{numbers.bp_diastolic}"
+
+
+def weight(numbers: Numbers | None) -> str:
+    return f"{numbers.weight:g} {numbers.weight_unit}" if numbers and numbers.weight is not None else ""
+
+
+def glucose(numbers: Numbers | None) -> str:
+    return f"{numbers.glucose:g} {numbers.glucose_unit}" if numbers and numbers.glucose is not None else ""
+
+
+def action_plan(goal: Goal) -> str:
+    return f"{goal.what}, {goal.how_much}, {goal.when}, {goal.how_often}"
+
+
 def chart_summary(state: SessionState, zone: ZoneInfo) -> list[dict[str, str]]:
     """Every participant's own data from this session, in check-in order, times on the clinic's clock (`zone`)."""
     def local_time(at: float | None) -> str:
@@ -31,14 +49,12 @@ def chart_summary(state: SessionState, zone: ZoneInfo) -> list[dict[str, str]]:
         encounters = [e for e in state.encounters.values() if e.participant_id == person.id]
         encounter = max(encounters, key=lambda e: e.requested_at, default=None)
         evaluation = state.evaluations.get(person.id)
-        bp = (f"{numbers.bp_systolic}/{numbers.bp_diastolic}"
-              if numbers and numbers.bp_systolic is not None and numbers.bp_diastolic is not None else "")
         rows.append({
             "participant": person.name,
             "checked_in": local_time(person.joined_at),
-            "blood_pressure": bp,
-            "weight": f"{numbers.weight:g} {numbers.weight_unit}" if numbers and numbers.weight is not None else "",
-            "glucose": f"{numbers.glucose:g} {numbers.glucose_unit}" if numbers and numbers.glucose is not None else "",
+            "blood_pressure": blood_pressure(numbers),
+            "weight": weight(numbers),
+            "glucose": glucose(numbers),
             "visit_request": encounter.request if encounter else "",
             "encounter": encounter_status(encounter) if encounter else "",
             "clinician": encounter.clinician_name if encounter else "",
@@ -49,7 +65,7 @@ def chart_summary(state: SessionState, zone: ZoneInfo) -> list[dict[str, str]]:
             "encounter_minutes": "" if encounter is None or encounter.minutes is None else str(round(encounter.minutes)),
             "encounter_note": encounter.note if encounter else "",
             "strategies_liked": "; ".join(s.text for s in state.strategies.values() if person.id in s.helpful),
-            "goal": (f"{goal.what}, {goal.how_much}, {goal.when}, {goal.how_often}" if goal else ""),
+            "goal": action_plan(goal) if goal else "",
             "goal_confidence": str(goal.confidence) if goal else "",
             "goal_shared": ("shared" if goal.shared else "private") if goal else "",
             "session_rating": str(evaluation.rating) if evaluation else "",

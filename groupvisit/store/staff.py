@@ -15,10 +15,11 @@ class UsernameTaken(Exception):
 
 
 class Staff(Database):
-    async def add_user(self, *, username: str, name: str, role: str, password_hash: str, at: float) -> UserRow:
+    async def add_user(self, *, username: str, name: str, role: str, password_hash: str, at: float,
+                       attending: bool = False) -> UserRow:
         """A new account; `UsernameTaken` if the username is in use."""
         row = UserRow(id=new_id(), username=username, name=name, role=role, password_hash=password_hash,
-                      created_at=at)
+                      created_at=at, attending=attending)
 
         def work(db: Session) -> UserRow:
             db.add(row)

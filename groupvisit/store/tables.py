@@ -93,6 +93,7 @@ class UserRow(SQLModel, table=True):
     password_hash: str  # argon2id, with its parameters and salt
     disabled: bool = False
     created_at: float
+    attending: bool = False  # a clinician who may co-sign residents' chart notes
 
 
 class SignInRow(SQLModel, table=True):

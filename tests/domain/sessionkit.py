@@ -201,6 +201,8 @@ SAMPLE_COMMANDS: dict[type[c.Command], c.Command] = {
     c.GoOffDuty: c.GoOffDuty(),
     c.SetEstimate: c.SetEstimate("e1", 10),
     c.MoveUp: c.MoveUp("e1"),
+    c.CosignChartNote: c.CosignChartNote("p1"),
+    c.WithdrawCosign: c.WithdrawCosign("p1"),
 }
 
 

@@ -79,12 +79,17 @@ def test_closing_during_discussion_ends_the_current_topic() -> None:
     assert s.run(c.CloseSession()) == [TopicEnded(sleep, s.now), SessionClosed(s.now)]
 
 
-@pytest.mark.parametrize("command_type", list(SAMPLE_COMMANDS), ids=lambda t: t.name)
+@pytest.mark.parametrize("command_type", [t for t in SAMPLE_COMMANDS if Phase.CLOSED not in t.phases],
+                         ids=lambda t: t.name)
 def test_nothing_is_allowed_after_close(command_type: type[c.Command]) -> None:
     s = Session()
     s.run(c.CloseSession())
     refused = s.refuse(SAMPLE_COMMANDS[command_type], actor_allowed(command_type), code="session_closed")
     assert refused.reason == "the session has ended"
+
+
+def test_only_co_signing_a_chart_note_or_withdrawing_it_is_allowed_after_close() -> None:
+    assert [t for t in SAMPLE_COMMANDS if Phase.CLOSED in t.phases] == [c.CosignChartNote, c.WithdrawCosign]
 
 
 def test_a_closed_session_replays_closed() -> None:

@@ -17,7 +17,7 @@ ROLE_ACTORS = {
     Role.PARTICIPANT: Actor(Role.PARTICIPANT, "p1", "Ann"),
     Role.PROJECTOR: Actor(Role.PROJECTOR),
 }
-PHASED = [command_type for command_type in SAMPLE_COMMANDS if command_type.phases != OPEN]
+PHASED = [command_type for command_type in SAMPLE_COMMANDS if OPEN - command_type.phases]
 FORBIDDEN = [(command_type, role) for command_type in SAMPLE_COMMANDS for role in Role
              if role not in command_type.roles]
 

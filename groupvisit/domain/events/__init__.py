@@ -23,6 +23,7 @@ from .strategies import StrategyCaptured, StrategyEdited, StrategyHidden, Strate
 from .queue import (ParticipantCalled, EncounterStarted, EncounterCompleted, ReturnedToQueue, EncounterWithdrawn,
                     EncounterUndone, ClinicianOnDuty, ClinicianOffDuty, EstimateSet, MovedUp)
 from .goals import GoalSet, GoalShared, EvaluationGiven, FollowUpGiven
+from .notes import ChartNoteCosigned, CosignWithdrawn
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     SessionScheduled, PhaseOpened, SessionClosed, ParticipantJoined, ParticipantRenamed, ParticipantMarked,
@@ -31,7 +32,8 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.type: cls for cls in (
     StrategyEdited, StrategyHidden, StrategyMarkedHelpful, ParticipantCalled, EncounterStarted,
     EncounterCompleted, ReturnedToQueue, EncounterWithdrawn, GoalSet, GoalShared, EvaluationGiven,
     SessionRescheduled, SessionCancelled, ParticipantMatched, FollowUpGiven, StrategyTried, EncounterUndone,
-    ClinicianOnDuty, ClinicianOffDuty, EstimateSet, MovedUp,
+    ClinicianOnDuty, ClinicianOffDuty, EstimateSet, MovedUp, ChartNoteCosigned,
+    CosignWithdrawn,
 )}
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "TopicProposed", "TopicStarted", "TopicsMerged", "VisitRequested", "VoteBudgetSet", "VoteCast",
     "VoteRetracted", "SessionRescheduled", "SessionCancelled", "ParticipantMatched", "FollowUpGiven",
     "StrategyTried", "EncounterUndone", "ClinicianOnDuty", "ClinicianOffDuty", "EstimateSet", "MovedUp",
+    "ChartNoteCosigned", "CosignWithdrawn",
 ]
 
 

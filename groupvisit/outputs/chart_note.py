@@ -165,6 +165,8 @@ def encounter_lines(state: SessionState, enc: Encounter, windows: list[tuple[str
     if visit.topics:
         lines.append(Line("Away from the group during", "; ".join(visit.topics)))
     lines.append(Line("Clinical note", enc.note or "none written"))
+    if enc.instruction:  # what the patient was told to remember, as their take-home summary says it
+        lines.append(Line("Told the patient to remember", enc.instruction))
     return lines
 
 

@@ -73,7 +73,7 @@ def second_month() -> Month:
     s.tick(1)
     s.run(c.StartEncounter(ann_visit), clinician(1))
     s.tick(6)
-    s.run(c.CompleteEncounter(ann_visit, "monofilament normal"), clinician(1))
+    s.run(c.CompleteEncounter(ann_visit, "monofilament normal", "check your feet every evening"), clinician(1))
     s.run(c.MarkParticipant("left", bob.id))  # goes home; his request leaves the queue
     s.run(c.NextTopic())
     s.run(c.CallParticipant(wendy_visit, "Room 2"), clinician(2))
@@ -130,6 +130,7 @@ def test_a_patient_seen_has_their_request_numbers_encounter_note_goal_and_last_s
     assert enc.called_at is not None and enc.ended_at is not None
     assert found["Called"] == [hh_mm(enc.called_at)] and found["Ended"] == [hh_mm(enc.ended_at)]
     assert found["Minutes"] == ["6"] and found["Clinical note"] == ["monofilament normal"]
+    assert found["Told the patient to remember"] == ["check your feet every evening"]
     assert found["Goal (action plan)"] == ["walk 30 minutes, 20 minutes, after dinner, 5 days a week; confidence 6/10; "
                                            "private"]
     assert found["Last session's goal"] == ["walk after lunch, 20 minutes, after dinner, 5 days a week"]

@@ -20,6 +20,7 @@ from groupvisit.clock import ManualClock
 from groupvisit.store import Store
 from support.accounts import Staff, signed_in_team
 from support.clients import Link, ScreenClient, join, send_form
+from support.fhir import of_type, read_back
 from support.server import LiveServer
 
 ZONE = "America/New_York"
@@ -225,8 +226,75 @@ async def test_a_clinic_runs_the_first_two_sessions_of_a_series(tmp_path: Path) 
         assert attendance["Aisha Rahman"][:2] == ["came", "no_show"] and attendance["Omar Haddad"][:2] == ["no_show"] * 2
         assert attendance["Walter Brooks"][:2] == ["came", "came"], "matched by hand on the shared tablet"
         assert all(marks[2:] == ["upcoming"] * 4 for marks in attendance.values())
+
+        await after_the_session(server, team, second.id, people, console, returning)
     finally:
         for screen in screens:
             await screen.close()
         await server.astop()
         store.close()
+
+
+def others_in(text: str, me: str, people: dict[str, ScreenClient]) -> list[str]:
+    """Any other patient of the session named (as a whole word) or their private text quoted in `text`."""
+    clinic_names = {display: clinic for clinic, display, *_ in ROSTER}
+    clinic_names["W. Brooks"] = clinic_names["Walt"]
+    me_too = {me, clinic_names.get(me, me)}
+    found = []
+    for other in (o for o in people if o != me):
+        for said in (other, clinic_names.get(other, other), f"private obstacle of {other}"):
+            if said not in me_too and re.search(rf"(?<!\w){re.escape(said)}(?!\w)", text):
+                found.append(said)
+    return found
+
+
+async def after_the_session(server: LiveServer, team: dict[str, Staff], session_id: str,
+                            people: dict[str, ScreenClient], console: ScreenClient, returning: list[str]) -> None:
+    """Session 2's outputs over HTTP: each patient's own take-home summary in their language, every chart note,
+    the facilitator's print-all, the report and the FHIR bundle; no patient's data in another's."""
+    spanish = {display for _, display, language, *_ in ROSTER if language == "es"}
+    ids = {p["name"]: p["id"] for p in console.view["people"]}
+    async with httpx.AsyncClient(base_url=server.http) as client:
+        for name, screen in people.items():
+            assert screen.cookie is not None
+            client.cookies.clear()
+            client.cookies.set(*screen.cookie.split("=", 1))
+            language = "es" if name in spanish else "en"
+            own = await client.get(f"/p/{session_id}/summary?lang={language}")
+            if name == "W. Brooks":  # the clinic's tablet forgot him at close: his summary is in the print-all
+                assert own.status_code == 403
+                continue
+            assert own.status_code == 200, name
+            # The next session of the series, the 2nd Tuesday of April, in the patient's language.
+            assert ("13 de abril de 2027" if language == "es" else "April 13, 2027") in own.text, name
+            assert ("Próxima sesión" if language == "es" else "Next session") in own.text, name
+            assert others_in(own.text, name, people) == [], name
+        james = (await client.get(f"/p/{session_id}/summary?lang=en")).text  # Nadia's credential: not James's
+        assert "128/78" not in james
+
+        client.cookies.clear()
+        client.cookies.set(*team["sam"].cookie.split("=", 1))
+        notes = await client.get(f"/sessions/{session_id}/notes")
+        assert notes.status_code == 200
+        for name, pid in ids.items():
+            note = (await client.get(f"/sessions/{session_id}/notes/{pid}.txt")).text
+            assert "Shared medical appointment" in note and "Other patients present: not named" in note, name
+            assert name in note, name
+            assert others_in(note, name, people) == [], name
+        jameses = (await client.get(f"/sessions/{session_id}/notes/{ids['James']}.txt")).text
+        assert "night sugars" in jameses and "128/78" in jameses
+        assert goal_of(1)["what"] in jameses, "last session's goal, with how it went"
+
+        client.cookies.clear()
+        client.cookies.set(*team["alex"].cookie.split("=", 1))
+        printed = await client.get(f"/sessions/{session_id}/summaries")
+        assert printed.status_code == 200
+        assert all(name in printed.text for name in people)
+        report = await client.get(f"/sessions/{session_id}/report")
+        assert report.status_code == 200 and "<svg" in report.text and "Holidays" in report.text
+        bundle = read_back((await client.get(f"/sessions/{session_id}/fhir.json")).text)
+        charts = {i["value"] for r in of_type(bundle, "Patient") for i in r.get("identifier", [])}
+        assert {"MRN-2", "MRN-9"} <= charts  # James, and Grace at her first session
+        assert len(of_type(bundle, "Encounter")) == 1 + len(people)  # the session's and one per patient
+        assert [r for r in of_type(bundle, "QuestionnaireResponse")], "Grace's evaluation"
+        assert len(returning) == 7

@@ -106,7 +106,7 @@ async def demo(settings: Settings) -> None:
     print(f"groupvisit demo: data in {settings.database_url.removeprefix('sqlite:///')}")
     print(f"  Projector:           {base}/projector/{sid}?key={clinic.projector_key}")
     print(f"  Facilitator console: {base}/console/{sid}   (sign in as alex)")
-    print(f"  Clinician queue:     {base}/queue/{sid}   (sign in as sam or priya)")
+    print(f"  Clinician queue:     {base}/queue/{sid}   (sign in as sam or priya; lee co-signs their chart notes)")
     print(f"  Participant join:    {base}/join   (join code {clinic.join_code})")
     print(f"  Cohort and roster:   {base}/cohorts/{clinic.cohort_id}   (two sessions held; today's is the third)")
     print(f"  Staff sign-in:       {base}/login")

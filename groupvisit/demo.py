@@ -25,7 +25,9 @@ TITLE = "Diabetes group visit"
 STAFF = (("admin", "Clinic administrator", AccountRole.ADMIN),
          ("alex", "Nurse Alex Rivera", AccountRole.FACILITATOR),
          ("sam", "Dr. Sam Okafor (resident)", AccountRole.CLINICIAN),
-         ("priya", "Dr. Priya Natarajan (resident)", AccountRole.CLINICIAN))
+         ("priya", "Dr. Priya Natarajan (resident)", AccountRole.CLINICIAN),
+         ("lee", "Dr. Morgan Lee (attending)", AccountRole.CLINICIAN))
+ATTENDING = {"lee"}  # co-signs the residents' chart notes
 SESSION_MINUTES = 120
 SERIES = 6  # monthly sessions: two held, today's, three to come
 
@@ -72,7 +74,8 @@ async def accounts(store: Store, now: float) -> list[DemoAccount]:
         if await store.user_by_username(username) is None:
             password = new_password()
             await store.add_user(username=username, name=name, role=role.value, at=now,
-                                 password_hash=await anyio.to_thread.run_sync(hash_password, password))
+                                 password_hash=await anyio.to_thread.run_sync(hash_password, password),
+                                 attending=username in ATTENDING)
         made.append(DemoAccount(username, name, role, password))
     return made
 

@@ -79,7 +79,7 @@ def test_the_demo_prints_four_screens_that_all_open(tmp_path: Path) -> None:
         urls = demo_urls(lines)
         assert set(urls) == {"Projector", "Facilitator console", "Clinician queue", "Participant join"}
         passwords = demo_passwords(lines)
-        assert set(passwords) == {"admin", "alex", "sam", "priya"}
+        assert set(passwords) == {"admin", "alex", "sam", "priya", "lee"}
         for name in ("Projector", "Participant join"):
             assert httpx.get(urls[name]).status_code == 200, f"{name}: {urls[name]}"
         console = signed_in_get(urls["Facilitator console"], "alex", passwords["alex"])

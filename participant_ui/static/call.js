@@ -11,6 +11,27 @@ const $ = (id) => document.getElementById(id);
 const BASE_TITLE = document.title;
 export const RECOUNT_MS = 30000; // the card's minutes follow the clock this often
 
+const RUNG_KEY = "gv-rung-for"; // the call (encounter and time) this tab last rang for
+let lastRung = null;
+
+function rungFor() {
+  try {
+    return window.sessionStorage.getItem(RUNG_KEY);
+  } catch {
+    return lastRung; // storage blocked: this page's memory
+  }
+}
+
+function rang(call) {
+  lastRung = call;
+  try {
+    if (call === null) window.sessionStorage.removeItem(RUNG_KEY);
+    else window.sessionStorage.setItem(RUNG_KEY, call);
+  } catch {
+    // storage blocked: `lastRung` holds it for this page
+  }
+}
+
 // What the card says now. A live update that changes it is read out (politely); the clock's recount
 // is not: a screen reader announcing "about 24 minutes" every half minute would drown the room.
 let shown = "";
@@ -28,14 +49,21 @@ export function render(view) {
     setText($("called-who"), who);
     setText($("called-room"), where);
     if (banner.hidden) {
-      // Written into the alert region as it happens (again if called again), so it is read out at once;
-      // rung then too. A live update or a reconnection while called finds the banner up: neither again.
+      // Written into the alert region as it happens (again if called again), so it is read out at once.
+      // A live update or a reconnection while called finds the banner up: not again.
       setText(announce, [_("Your turn!"), who + ".", where].join(" "));
+    }
+    // Rung once per call (a new call after "not here" rings again), whatever order the page renders in
+    // and across a reload: the call was heard, or the browser kept the page silent (nobody had touched it).
+    const call = visit.encounter_id + "@" + visit.called_at;
+    if (rungFor() !== call) {
+      rang(call);
       ring();
     }
     show(banner, true);
     document.title = _("Your turn!") + " " + BASE_TITLE;
   } else {
+    if (visit) rang(null); // no longer called: the next call rings, even at the same moment as the last
     show(banner, false);
     setText(announce, "");
     document.title = BASE_TITLE;

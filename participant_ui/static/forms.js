@@ -11,7 +11,7 @@ const $ = (id) => document.getElementById(id);
 export const live = { channel: null, connection: "connecting", renderAll() {} };
 
 const OPEN = ["check_in", "agenda", "discussion", "goals", "wrap_up"];
-// The phases in which the server accepts each command (groupvisit/domain/commands.py).
+// The phases in which the server accepts each command (groupvisit/domain/commands/).
 const ALLOWED = {
   record_numbers: OPEN,
   request_visit: OPEN,

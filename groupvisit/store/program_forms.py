@@ -14,6 +14,8 @@ from ..domain.text import clean_text
 from ..program.clinic_time import parse_date
 from ..program.schedule import MOST_SESSIONS, ScheduleError
 
+DEFAULTS = PlannerSettings()  # a new cohort's planner settings: one source, the domain's
+
 KINDS = ("series", "drop_in")
 LANGUAGE = re.compile(r"[a-z]{2,3}")  # an ISO 639 code: "en", "es", "yue"
 MOST_LANGUAGES = 5
@@ -135,14 +137,14 @@ class CohortFields:
     vote_budget: int = 3
     timebox_minutes: int = 8
     room: str = ""
-    # The planner's settings of its sessions (PlannerSettings): minutes per one-on-one, the flags, the units.
-    minutes_per_patient: float = 7.0
-    systolic_high: int = 180
-    diastolic_high: int = 110
-    glucose_low: float = 70.0
-    glucose_high: float = 300.0
-    glucose_unit: str = "mg/dL"
-    weight_unit: str = "lb"
+    # The planner's settings of its sessions: minutes per one-on-one, the flags, the units (PlannerSettings' defaults).
+    minutes_per_patient: float = DEFAULTS.minutes_per_patient
+    systolic_high: int = DEFAULTS.systolic_high
+    diastolic_high: int = DEFAULTS.diastolic_high
+    glucose_low: float = DEFAULTS.glucose_low
+    glucose_high: float = DEFAULTS.glucose_high
+    glucose_unit: str = DEFAULTS.glucose_unit
+    weight_unit: str = DEFAULTS.weight_unit
 
     def __post_init__(self) -> None:
         if self.kind == "drop_in" and self.planned_sessions is not None:  # the default is a series'
